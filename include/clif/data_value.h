@@ -1,0 +1,35 @@
+/* libcranelift: concrete values of CLIF types, as run commands and the
+ * interpreter pass them around. */
+#ifndef CLIF_DATA_VALUE_H
+#define CLIF_DATA_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clif/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A value of a scalar type or a vector of at most 128 bits. The bytes hold
+ * the value in little-endian order (lane 0 first), zero beyond its size. */
+typedef struct clif_data_value {
+    clif_type type;
+    uint8_t bytes[16];
+} clif_data_value;
+
+clif_data_value clif_dv_from_u64(clif_type t, uint64_t bits);
+/* The low 64 bits (zero-extended). */
+uint64_t clif_dv_to_u64(const clif_data_value *v);
+/* Equality as Cranelift's run commands compare values (same type, then
+ * value; see data_value.c for the float rules). */
+int clif_dv_equal(const clif_data_value *a, const clif_data_value *b);
+/* Formats a value as CLIF writes it in run commands ("42", "0x1.8p1",
+ * "[1 2 3 4]", "+NaN"). Returns buf. */
+const char *clif_dv_format(const clif_data_value *v, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

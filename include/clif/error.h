@@ -1,0 +1,71 @@
+/* libcranelift: the error type.
+ *
+ * Every fallible call returns a clif_error * (NULL on success). An error has a
+ * kind, a message, an optional source location and a chain of context lines
+ * added as it travels outward (a backtrace is such context). A trap is only a
+ * code: an error of kind CLIF_ERR_TRAP carries it. The caller frees the error. */
+#ifndef CLIF_ERROR_H
+#define CLIF_ERROR_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "clif/opcodes.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum clif_error_kind {
+    CLIF_ERR_PARSE,       /* the text format was malformed */
+    CLIF_ERR_VERIFY,      /* the IR broke a verifier rule */
+    CLIF_ERR_UNSUPPORTED, /* a feature this build does not implement, named in the message */
+    CLIF_ERR_TRAP,        /* execution trapped: see clif_error_trap_code */
+    CLIF_ERR_HOST,        /* raised by a host function: see clif_error_payload */
+    CLIF_ERR_IO,
+    CLIF_ERR_ARGUMENT, /* a bad argument to an API call */
+    CLIF_ERR_LIMIT,    /* a resource limit (memory, depth, size) was hit */
+} clif_error_kind;
+
+typedef struct clif_error clif_error;
+
+/* A source location; line and column count from 1, 0 = unknown. */
+typedef struct clif_location {
+    const char *file; /* may be NULL; copied into the error */
+    uint32_t line, column;
+} clif_location;
+
+/* Creates an error with a printf-style message. Never returns NULL (falls back
+ * to a static out-of-memory error). */
+clif_error *clif_error_new(clif_error_kind kind, clif_location loc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+clif_error *clif_error_newv(clif_error_kind kind, clif_location loc, const char *fmt, va_list ap);
+/* A trap error for `code`. */
+clif_error *clif_error_trap(clif_trap_code code);
+/* Adds one line of context (outermost last) and returns err. */
+clif_error *clif_error_context(clif_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+clif_error_kind clif_error_get_kind(const clif_error *err);
+/* The message without location or context. */
+const char *clif_error_message(const clif_error *err);
+clif_location clif_error_location(const clif_error *err);
+/* The trap code of a CLIF_ERR_TRAP error, else CLIF_TRAP_NONE. */
+clif_trap_code clif_error_trap_code(const clif_error *err);
+/* Number of context lines and the i-th (0 = innermost). */
+uint32_t clif_error_context_count(const clif_error *err);
+const char *clif_error_context_at(const clif_error *err, uint32_t i);
+/* Formats "file:line:col: message" plus context lines into buf (truncated to
+ * size); returns buf. */
+const char *clif_error_format(const clif_error *err, char *buf, size_t size);
+void clif_error_free(clif_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

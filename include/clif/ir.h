@@ -1,0 +1,229 @@
+/* libcranelift: the CLIF IR in memory and the C API that builds it.
+ *
+ * A clif_func owns everything of one function: its signature, the data-flow
+ * graph (instructions, values, value lists, block parameters), the layout
+ * (block and instruction order) and the preamble entities (stack slots, global
+ * values, signatures, function references, jump tables, constants). Every
+ * entity is a 32-bit index into an array of the function; CLIF_NONE is "no
+ * entity". A function can be cleared and reused: it keeps its capacity.
+ */
+#ifndef CLIF_IR_H
+#define CLIF_IR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clif/error.h"
+#include "clif/opcodes.h"
+#include "clif/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint32_t clif_value;
+typedef uint32_t clif_inst;
+typedef uint32_t clif_block;
+typedef uint32_t clif_stack_slot;
+typedef uint32_t clif_global_value;
+typedef uint32_t clif_sig_ref;
+typedef uint32_t clif_func_ref;
+typedef uint32_t clif_jump_table;
+typedef uint32_t clif_constant;
+typedef uint32_t clif_dyn_type;
+typedef uint32_t clif_exception_table;
+
+#define CLIF_NONE UINT32_MAX
+
+/* Largest number of any one kind of entity in a function. */
+#define CLIF_MAX_ENTITIES (1u << 28)
+
+/* A block argument is a value, or inside a try_call's exception table a
+ * reference to the callee's Nth return value (`retN`) or exception payload
+ * (`exnN`). */
+#define CLIF_BLOCKARG_RET(n) (0x80000000u | (n))
+#define CLIF_BLOCKARG_EXN(n) (0xC0000000u | (n))
+#define CLIF_BLOCKARG_IS_VALUE(a) (((a) & 0x80000000u) == 0)
+
+typedef struct clif_func clif_func;
+
+/* ---- Signatures ---- */
+typedef enum clif_arg_ext { CLIF_EXT_NONE, CLIF_EXT_UEXT, CLIF_EXT_SEXT } clif_arg_ext;
+typedef enum clif_arg_purpose {
+    CLIF_ARG_NORMAL,
+    CLIF_ARG_VMCTX,
+    CLIF_ARG_SRET,
+    CLIF_ARG_STACK_LIMIT,
+    CLIF_ARG_STRUCT, /* struct_argument(size) */
+} clif_arg_purpose;
+
+typedef struct clif_abi_param {
+    clif_type type;
+    uint8_t ext;     /* clif_arg_ext */
+    uint8_t purpose; /* clif_arg_purpose */
+    uint32_t size;   /* bytes of a struct_argument */
+} clif_abi_param;
+
+/* A signature as a caller describes it (arrays are copied). */
+typedef struct clif_signature {
+    const clif_abi_param *params;
+    uint32_t nparams;
+    const clif_abi_param *returns;
+    uint32_t nreturns;
+    clif_callconv callconv;
+} clif_signature;
+
+/* ---- External names ---- */
+typedef enum clif_name_kind {
+    CLIF_NAME_TESTCASE, /* %name */
+    CLIF_NAME_USER,     /* u<namespace>:<index> */
+} clif_name_kind;
+
+typedef struct clif_ext_name {
+    clif_name_kind kind;
+    uint32_t ns, index; /* user names */
+    const char *str;    /* testcase names (NUL-terminated, without '%') */
+} clif_ext_name;
+
+/* ---- Preamble entities ---- */
+typedef enum clif_gv_kind {
+    CLIF_GV_VMCTX,
+    CLIF_GV_LOAD,    /* load.T flags base+offset */
+    CLIF_GV_IADD_IMM, /* iadd_imm.T base, offset */
+    CLIF_GV_SYMBOL,  /* symbol [colocated] [tls] name+offset */
+    CLIF_GV_DYN_SCALE, /* dyn_scale_target_const.T */
+} clif_gv_kind;
+
+typedef struct clif_global_value_data {
+    clif_gv_kind kind;
+    clif_type type;       /* the value's type (and the vector type of dyn_scale) */
+    clif_global_value base;
+    int64_t offset;
+    clif_memflags flags;
+    clif_ext_name name;   /* symbols */
+    bool colocated, tls;
+} clif_global_value_data;
+
+typedef enum clif_stack_slot_kind {
+    CLIF_SS_EXPLICIT,
+    CLIF_SS_EXPLICIT_DYNAMIC, /* sized by a dynamic type */
+} clif_stack_slot_kind;
+
+/* ---- Creating and reusing functions ---- */
+clif_func *clif_func_new(void);
+void clif_func_free(clif_func *f);
+/* Forgets all contents, keeping allocated capacity for the next function. */
+void clif_func_clear(clif_func *f);
+
+void clif_func_set_name(clif_func *f, const clif_ext_name *name);
+/* The name; the string stays valid until the function is changed. */
+clif_ext_name clif_func_name(const clif_func *f);
+/* The function's own signature. */
+void clif_func_set_signature(clif_func *f, const clif_signature *sig);
+void clif_func_signature(const clif_func *f, clif_signature *out);
+
+/* ---- Entities ---- */
+clif_block clif_create_block(clif_func *f);
+/* Appends a parameter of type `t` to `block` and returns its value. */
+clif_value clif_append_block_param(clif_func *f, clif_block block, clif_type t);
+/* Puts `block` at the end of the layout. */
+void clif_append_block(clif_func *f, clif_block block);
+/* Explicit stack slot of `size` bytes aligned to 2^align_shift. */
+clif_stack_slot clif_create_stack_slot(clif_func *f, uint32_t size, uint8_t align_shift);
+clif_sig_ref clif_import_signature(clif_func *f, const clif_signature *sig);
+clif_func_ref clif_import_function(clif_func *f, const clif_ext_name *name, clif_sig_ref sig,
+                                   bool colocated);
+clif_global_value clif_create_global_value(clif_func *f, const clif_global_value_data *gv);
+/* A constant-pool entry of `len` bytes, little-endian lane order. */
+clif_constant clif_create_constant(clif_func *f, const uint8_t *bytes, uint32_t len);
+
+/* A jump to `block` with arguments, used by jump, brif, br_table and try_call. */
+typedef struct clif_block_call {
+    clif_block block;
+    const uint32_t *args; /* values or CLIF_BLOCKARG_* references */
+    uint32_t nargs;
+} clif_block_call;
+
+/* A jump table: default target first, then the entries. */
+clif_jump_table clif_create_jump_table(clif_func *f, const clif_block_call *deflt,
+                                       const clif_block_call *entries, uint32_t n);
+
+/* ---- Instructions ---- */
+
+/* Everything an instruction may carry; unused fields are ignored. */
+typedef struct clif_inst_desc {
+    clif_opcode opcode;
+    clif_type ctrl_type;      /* required for suffix-typed opcodes, else inferred */
+    uint8_t cond;             /* clif_intcc / clif_floatcc / clif_atomic_op */
+    clif_trap_code trap;      /* trap, trapz, trapnz, uadd_overflow_trap */
+    uint8_t lane;             /* extractlane, insertlane, extract_vector */
+    clif_memflags memflags;   /* loads, stores, atomics, bitcast */
+    int32_t offset;           /* loads, stores, stack_addr */
+    uint64_t imm;             /* iconst (low bits), float bits, handler index */
+    uint32_t entity;          /* func_ref, sig_ref, stack slot, global value, constant,
+                                 jump table, exception table, block */
+    const clif_value *args;   /* fixed value operands, then variable ones */
+    uint32_t nargs;
+    const clif_block_call *targets; /* jump: 1, brif: 2 */
+    uint32_t ntargets;
+} clif_inst_desc;
+
+/* Appends an instruction to the end of `block` (which need not be in the
+ * layout yet; CLIF_NONE leaves the instruction outside the layout). Result
+ * values are created from the opcode's rules (or the callee signature) and the
+ * first is returned (CLIF_NONE when there are none). */
+clif_inst clif_build(clif_func *f, clif_block block, const clif_inst_desc *d);
+
+/* Convenience builders for the common shapes; each appends to `block` and
+ * returns the first result (or the instruction for ones without results). */
+clif_value clif_ins_iconst(clif_func *f, clif_block b, clif_type t, int64_t imm);
+clif_value clif_ins_f32const(clif_func *f, clif_block b, float x);
+clif_value clif_ins_f64const(clif_func *f, clif_block b, double x);
+clif_value clif_ins_unary(clif_func *f, clif_block b, clif_opcode op, clif_type t, clif_value x);
+clif_value clif_ins_binary(clif_func *f, clif_block b, clif_opcode op, clif_value x, clif_value y);
+clif_value clif_ins_ternary(clif_func *f, clif_block b, clif_opcode op, clif_value x,
+                            clif_value y, clif_value z);
+clif_value clif_ins_icmp(clif_func *f, clif_block b, clif_intcc cc, clif_value x, clif_value y);
+clif_value clif_ins_fcmp(clif_func *f, clif_block b, clif_floatcc cc, clif_value x,
+                         clif_value y);
+clif_value clif_ins_load(clif_func *f, clif_block b, clif_opcode op, clif_type t,
+                         clif_memflags flags, clif_value addr, int32_t offset);
+clif_inst clif_ins_store(clif_func *f, clif_block b, clif_opcode op, clif_memflags flags,
+                         clif_value x, clif_value addr, int32_t offset);
+clif_value clif_ins_stack_addr(clif_func *f, clif_block b, clif_type t, clif_stack_slot ss,
+                               int32_t offset);
+clif_inst clif_ins_jump(clif_func *f, clif_block b, clif_block dest, const clif_value *args,
+                        uint32_t nargs);
+clif_inst clif_ins_brif(clif_func *f, clif_block b, clif_value cond, const clif_block_call *then_,
+                        const clif_block_call *else_);
+clif_inst clif_ins_br_table(clif_func *f, clif_block b, clif_value index, clif_jump_table jt);
+clif_inst clif_ins_return(clif_func *f, clif_block b, const clif_value *vals, uint32_t n);
+clif_inst clif_ins_call(clif_func *f, clif_block b, clif_func_ref fn, const clif_value *args,
+                        uint32_t nargs);
+clif_inst clif_ins_call_indirect(clif_func *f, clif_block b, clif_sig_ref sig, clif_value callee,
+                                 const clif_value *args, uint32_t nargs);
+clif_inst clif_ins_trap(clif_func *f, clif_block b, clif_trap_code code);
+clif_inst clif_ins_cond_trap(clif_func *f, clif_block b, clif_opcode op, clif_value c,
+                             clif_trap_code code);
+
+/* ---- Queries ---- */
+uint32_t clif_func_num_blocks(const clif_func *f);
+uint32_t clif_func_num_insts(const clif_func *f);
+uint32_t clif_func_num_values(const clif_func *f);
+clif_block clif_first_block(const clif_func *f);
+clif_block clif_next_block(const clif_func *f, clif_block b);
+clif_inst clif_first_inst(const clif_func *f, clif_block b);
+clif_inst clif_next_inst(const clif_func *f, clif_inst i);
+clif_opcode clif_inst_opcode(const clif_func *f, clif_inst i);
+uint32_t clif_inst_num_results(const clif_func *f, clif_inst i);
+clif_value clif_inst_result(const clif_func *f, clif_inst i, uint32_t n);
+uint32_t clif_inst_num_args(const clif_func *f, clif_inst i);
+clif_value clif_inst_arg(const clif_func *f, clif_inst i, uint32_t n);
+clif_type clif_value_type(const clif_func *f, clif_value v);
+uint32_t clif_block_num_params(const clif_func *f, clif_block b);
+clif_value clif_block_param(const clif_func *f, clif_block b, uint32_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,32 @@
+/* libcranelift: the IR verifier. */
+#ifndef CLIF_VERIFIER_H
+#define CLIF_VERIFIER_H
+
+#include "clif/error.h"
+#include "clif/ir.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One verifier finding. */
+typedef struct clif_verifier_error {
+    clif_inst inst;   /* the instruction concerned, or CLIF_NONE */
+    clif_block block; /* the block concerned, or CLIF_NONE */
+    uint32_t line;    /* source line when the function came from text, else 0 */
+    const char *message;
+} clif_verifier_error;
+
+typedef void (*clif_verifier_sink)(void *ctx, const clif_verifier_error *e);
+
+/* Checks every rule, reporting each finding to `sink` (may be NULL); returns
+ * the number of findings. Never recurses on input-controlled depth. */
+uint32_t clif_verify_each(const clif_func *f, clif_verifier_sink sink, void *ctx);
+/* Checks the function; returns NULL or an error (CLIF_ERR_VERIFY) with the
+ * first finding, located at its source line in `file` (may be NULL). */
+clif_error *clif_verify(const clif_func *f, const char *file);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

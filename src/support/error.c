@@ -1,0 +1,122 @@
+/* The error type: kind, message, location, context chain. */
+#include "clif/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct clif_error {
+    clif_error_kind kind;
+    clif_trap_code trap;
+    clif_location loc;
+    char *file;
+    char *message;
+    char **context;
+    uint32_t ncontext;
+    int is_static;
+};
+
+static char oom_message[] = "out of memory while reporting an error";
+static struct clif_error oom_error = {CLIF_ERR_LIMIT, 0, {NULL, 0, 0}, NULL, oom_message,
+                                      NULL, 0, 1};
+
+static char *vformat(const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (s) vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+clif_error *clif_error_newv(clif_error_kind kind, clif_location loc, const char *fmt, va_list ap) {
+    clif_error *e = calloc(1, sizeof *e);
+    if (!e) return &oom_error;
+    e->kind = kind;
+    e->loc = loc;
+    e->message = vformat(fmt, ap);
+    if (loc.file) {
+        e->file = malloc(strlen(loc.file) + 1);
+        if (e->file) strcpy(e->file, loc.file);
+    }
+    e->loc.file = e->file;
+    if (!e->message) {
+        free(e->file);
+        free(e);
+        return &oom_error;
+    }
+    return e;
+}
+
+clif_error *clif_error_new(clif_error_kind kind, clif_location loc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    clif_error *e = clif_error_newv(kind, loc, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+clif_error *clif_error_trap(clif_trap_code code) {
+    char name[16];
+    clif_location none = {NULL, 0, 0};
+    clif_error *e = clif_error_new(CLIF_ERR_TRAP, none, "trap: %s",
+                                   clif_trap_name(code, name, sizeof name));
+    if (!e->is_static) e->trap = code;
+    return e;
+}
+
+clif_error *clif_error_context(clif_error *e, const char *fmt, ...) {
+    if (!e || e->is_static) return e;
+    char **grown = realloc(e->context, (e->ncontext + 1) * sizeof *grown);
+    if (!grown) return e;
+    e->context = grown;
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = vformat(fmt, ap);
+    va_end(ap);
+    if (line) e->context[e->ncontext++] = line;
+    return e;
+}
+
+clif_error_kind clif_error_get_kind(const clif_error *e) { return e->kind; }
+const char *clif_error_message(const clif_error *e) { return e->message; }
+clif_location clif_error_location(const clif_error *e) { return e->loc; }
+clif_trap_code clif_error_trap_code(const clif_error *e) {
+    return e->kind == CLIF_ERR_TRAP ? e->trap : CLIF_TRAP_NONE;
+}
+uint32_t clif_error_context_count(const clif_error *e) { return e->ncontext; }
+const char *clif_error_context_at(const clif_error *e, uint32_t i) {
+    return i < e->ncontext ? e->context[i] : NULL;
+}
+
+const char *clif_error_format(const clif_error *e, char *buf, size_t size) {
+    size_t n = 0;
+    if (size == 0) return buf;
+    buf[0] = 0;
+#define APPEND(...)                                                                                \
+    do {                                                                                           \
+        if (n < size) {                                                                            \
+            int k = snprintf(buf + n, size - n, __VA_ARGS__);                                      \
+            if (k > 0) n += (size_t)k;                                                             \
+        }                                                                                          \
+    } while (0)
+    if (e->loc.file && e->loc.line)
+        APPEND("%s:%u:%u: ", e->loc.file, e->loc.line, e->loc.column);
+    else if (e->loc.line)
+        APPEND("%u:%u: ", e->loc.line, e->loc.column);
+    APPEND("%s", e->message);
+    for (uint32_t i = 0; i < e->ncontext; i++) APPEND("\n  %s", e->context[i]);
+#undef APPEND
+    return buf;
+}
+
+void clif_error_free(clif_error *e) {
+    if (!e || e->is_static) return;
+    for (uint32_t i = 0; i < e->ncontext; i++) free(e->context[i]);
+    free(e->context);
+    free(e->message);
+    free(e->file);
+    free(e);
+}
