@@ -97,7 +97,9 @@ void mcb_init(mc_buffer *b, mc_patch_fn patch);
 /* Empties the buffer, keeping capacity. */
 void mcb_reset(mc_buffer *b);
 void mcb_free(mc_buffer *b);
-static inline uint32_t mcb_offset(const mc_buffer *b) { return b->code.len; }
+static inline uint32_t mcb_offset(const mc_buffer *b) {
+    return b->code.len;
+}
 void mcb_put1(mc_buffer *b, uint8_t x);
 void mcb_put2(mc_buffer *b, uint16_t x); /* little-endian */
 void mcb_put4(mc_buffer *b, uint32_t x);
