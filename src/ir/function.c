@@ -12,6 +12,7 @@ clif_func *clif_func_new(void) {
 
 #define ALL_VECS(X)                                                                                \
     X(values) X(insts) X(inodes) X(blocks) X(pool) X(block_calls) X(jump_tables) X(stack_slots)    \
+    X(dyn_stack_slots)                                                                             \
     X(dyn_types) X(gvs) X(sigs) X(abi_params) X(ext_funcs) X(constants) X(const_bytes) X(extables) \
     X(extable_items) X(strings)
 
@@ -181,7 +182,7 @@ clif_global_value clif_create_global_value(clif_func *f, const clif_global_value
 }
 
 clif_constant clif_create_constant(clif_func *f, const uint8_t *bytes, uint32_t len) {
-    constant_data c = {f->const_bytes.len, len, true};
+    constant_data c = {f->const_bytes.len, len, true, false};
     vec_reserve(f->const_bytes, len);
     if (len) memcpy(f->const_bytes.data + f->const_bytes.len, bytes, len);
     f->const_bytes.len += len;

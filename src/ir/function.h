@@ -33,7 +33,8 @@ typedef struct inst_data {
     uint32_t args, nargs;       /* value pool range: fixed operands, then varargs */
     uint32_t results, nresults; /* value pool range */
     uint32_t ent;               /* entity operand (see clif_inst_desc.entity); block_calls
-                                   index for jump and brif */
+                                   index for jump and brif; exception table for try_call*
+                                   (try_call keeps its func_ref in imm) */
     clif_memflags memflags;
     int32_t offset;
     uint32_t srcline; /* line in the source text, 0 when built through the API */
@@ -111,6 +112,8 @@ typedef struct ext_func_data {
 typedef struct constant_data {
     uint32_t bytes, len; /* range in const_bytes */
     bool used;
+    bool anon; /* created for an inline literal (vconst/f128const data, shuffle mask), not
+                  declared in the preamble */
 } constant_data;
 
 /* One entry of a try_call exception table. */
@@ -139,7 +142,8 @@ struct clif_func {
     VEC(uint32_t) pool; /* value lists: args, results, block params, block call args */
     VEC(block_call) block_calls;
     VEC(jump_table_data) jump_tables;
-    VEC(stack_slot_data) stack_slots;
+    VEC(stack_slot_data) stack_slots;     /* ssN */
+    VEC(stack_slot_data) dyn_stack_slots; /* dssN (kind CLIF_SS_EXPLICIT_DYNAMIC) */
     VEC(dyn_type_data) dyn_types;
     VEC(gv_data) gvs;
     VEC(sig_data) sigs;
