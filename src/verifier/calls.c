@@ -68,6 +68,33 @@ static void check_tail_call(vf_ctx *cx, clif_inst i, const sig_data *sig) {
                        "results of callee must match caller");
 }
 
+static bool same_signature(const clif_func *f, const sig_data *a, const sig_data *b) {
+    if (a->callconv != b->callconv || a->nparams != b->nparams || a->nreturns != b->nreturns)
+        return false;
+    const clif_abi_param *pa = f->abi_params.data, *pb = f->abi_params.data;
+    for (uint32_t k = 0; k < a->nparams + a->nreturns; k++) {
+        const clif_abi_param *x =
+            k < a->nparams ? &pa[a->params + k] : &pa[a->returns + k - a->nparams];
+        const clif_abi_param *y =
+            k < b->nparams ? &pb[b->params + k] : &pb[b->returns + k - b->nparams];
+        if (x->type != y->type || x->ext != y->ext || x->purpose != y->purpose ||
+            (x->purpose == CLIF_ARG_STRUCT && x->size != y->size))
+            return false;
+    }
+    return true;
+}
+
+/* A direct try_call's table signature must equal its callee's (by value). */
+static void check_try_call_sig(vf_ctx *cx, clif_inst i, const inst_data *d) {
+    const clif_func *f = cx->f;
+    clif_func_ref fr = (clif_func_ref)d->imm;
+    clif_sig_ref have = f->extables.data[d->ent].sig, want = f->ext_funcs.data[fr].sig;
+    if (!same_signature(f, &f->sigs.data[have], &f->sigs.data[want]))
+        vf_report(cx, i, CLIF_NONE,
+                  "exception table signature sig%u did not match function fn%u's signature sig%u",
+                  have, fr, want);
+}
+
 static bool supports_exceptions(uint8_t cc) {
     return cc == CLIF_CC_TAIL || cc == CLIF_CC_SYSTEM_V || cc == CLIF_CC_WINCH;
 }
@@ -83,6 +110,7 @@ void vf_check_calls(vf_ctx *cx, clif_inst i) {
     }
     if (!(info->flags & CLIF_OPF_CALL)) return;
     const sig_data *sig = &f->sigs.data[ir_inst_call_sig(f, d)];
+    if (info->format == CLIF_FMT_TRY_CALL) check_try_call_sig(cx, i, d);
     check_args(cx, i, vf_sig_params(f, sig), sig->nparams);
     if (info->flags & CLIF_OPF_RET) {
         check_tail_call(cx, i, sig);

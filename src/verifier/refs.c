@@ -387,7 +387,12 @@ static void check_entity(vf_ctx *cx, clif_inst i, const inst_data *d) {
         break;
     case CLIF_FMT_TRY_CALL:
     case CLIF_FMT_TRY_CALL_INDIRECT:
-        if (e >= f->extables.len)
+        /* try_call names its callee in imm, its exception table in ent. */
+        if (vf_info(d)->format == CLIF_FMT_TRY_CALL &&
+            (d->imm > UINT32_MAX || !fn_ok(f, (clif_func_ref)d->imm)))
+            vf_fatal(cx, i, CLIF_NONE, "invalid function reference fn%llu",
+                     (unsigned long long)d->imm);
+        else if (e >= f->extables.len)
             vf_fatal(cx, i, CLIF_NONE, "invalid exception table reference extable%u", e);
         else if (!sig_ok(f, f->extables.data[e].sig))
             vf_fatal(cx, i, CLIF_NONE, "invalid signature reference sig%u",

@@ -2,6 +2,8 @@
  * reports findings, each naming its instruction or block and source line. */
 #include "verifier/vf.h"
 
+#include "clif/writer.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,19 +54,17 @@ static void append(vf_ctx *cx, const char *fmt, ...) {
     va_end(ap);
 }
 
-/* "inst5 (iadd)": the instruction and its text. */
+/* "inst5 (v3 = iadd v1, v2)": the instruction and its text. */
 static void append_inst(vf_ctx *cx, clif_inst i) {
     append(cx, "inst%u", i);
-    if (cx->texts_ok && i < cx->f->insts.len)
-        append(cx, " (%s)", vf_info(&cx->f->insts.data[i])->name);
+    if (!cx->texts_ok || i >= cx->f->insts.len) return;
+    char *text = clif_inst_to_string(cx->f, i);
+    append(cx, " (%s)", text);
+    free(text);
 }
 
 char *vf_inst_text(vf_ctx *cx, clif_inst i) {
-    const char *name = vf_info(&cx->f->insts.data[i])->name;
-    size_t n = strlen(name);
-    char *s = cl_xmalloc(n + 1);
-    memcpy(s, name, n + 1);
-    return s;
+    return clif_inst_to_string(cx->f, i);
 }
 
 static void report_v(vf_ctx *cx, clif_inst inst, clif_block block, const char *fmt, va_list ap) {

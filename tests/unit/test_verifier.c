@@ -249,7 +249,7 @@ static void test_invalid_value(void **state) {
     clif_func *f = func1(CLIF_I32, CLIF_I32);
     clif_value bad = 999;
     clif_ins_return(f, 0, &bad, 1);
-    expect(f, 1, "inst0 (return): invalid value reference v999");
+    expect(f, 1, "inst0 (return v999): invalid value reference v999");
     clif_func_free(f);
 
     /* A number the text skipped: the slot exists but is unused. */
@@ -257,7 +257,7 @@ static void test_invalid_value(void **state) {
     ir_ensure_values(f, 5);
     clif_value skipped = 3;
     clif_ins_return(f, 0, &skipped, 1);
-    expect(f, 1, "inst0 (return): invalid value reference v3");
+    expect(f, 1, "inst0 (return v3): invalid value reference v3");
     clif_func_free(f);
 }
 
@@ -266,38 +266,38 @@ static void test_invalid_entities(void **state) {
     clif_func *f = func1(0, 0);
     clif_ins_stack_addr(f, 0, CLIF_I64, 3, 0);
     clif_ins_return(f, 0, NULL, 0);
-    expect(f, 1, "inst0 (stack_addr): invalid stack slot ss3");
+    expect(f, 1, "inst0 (v0 = stack_addr.i64 ss3): invalid stack slot ss3");
     clif_func_free(f);
 
     f = func1(0, 0);
     clif_ins_call(f, 0, 2, NULL, 0);
     clif_ins_return(f, 0, NULL, 0);
-    expect(f, 1, "inst0 (call): invalid function reference fn2");
+    expect(f, 1, "inst0 (call fn2()): invalid function reference fn2");
     clif_func_free(f);
 
     f = func1(CLIF_I64, 0);
     clif_ins_call_indirect(f, 0, 1, 0, NULL, 0);
     clif_ins_return(f, 0, NULL, 0);
-    expect(f, 1, "inst0 (call_indirect): invalid signature reference sig1");
+    expect(f, 1, "inst0 (call_indirect.i64 sig1, v0()): invalid signature reference sig1");
     clif_func_free(f);
 
     f = func1(CLIF_I32, 0);
     clif_ins_br_table(f, 0, 0, 4);
-    expect(f, 1, "inst0 (br_table): invalid jump table reference jt4");
+    expect(f, 1, "inst0 (br_table v0, jt4): invalid jump table reference jt4");
     clif_func_free(f);
 
     f = func1(0, 0);
     clif_inst_desc d = {.opcode = CLIF_OP_SYMBOL_VALUE, .ctrl_type = CLIF_I64, .entity = 0};
     clif_build(f, 0, &d);
     clif_ins_return(f, 0, NULL, 0);
-    expect(f, 1, "inst0 (symbol_value): invalid global value gv0");
+    expect(f, 1, "inst0 (v0 = symbol_value.i64 gv0): invalid global value gv0");
     clif_func_free(f);
 
     f = func1(0, 0);
     clif_inst_desc vc = {.opcode = CLIF_OP_VCONST, .ctrl_type = vec_type(CLIF_I32, 4), .entity = 7};
     clif_build(f, 0, &vc);
     clif_ins_return(f, 0, NULL, 0);
-    expect(f, 1, "inst0 (vconst): invalid constant reference const7");
+    expect(f, 1, "inst0 (v0 = vconst.i32x4 const7): invalid constant reference const7");
     clif_func_free(f);
 }
 
@@ -308,7 +308,7 @@ static void test_operand_count(void **state) {
     clif_inst_desc d = {.opcode = CLIF_OP_IADD, .args = a, .nargs = 3};
     clif_build(f, 0, &d);
     clif_ins_return(f, 0, a, 1);
-    expect(f, 1, "inst0 (iadd): expected 2 value operands, found 3");
+    expect(f, 1, "inst0 (v1 = iadd.i32 v0, v0): expected 2 value operands, found 3");
     clif_func_free(f);
 }
 
@@ -318,10 +318,11 @@ static void test_results_belong(void **state) {
     clif_value v = clif_ins_iconst(f, 0, CLIF_I32, 1);
     clif_ins_return(f, 0, &v, 1);
     f->values.data[v].owner = 1;
-    expect(f, 1, "inst0 (iconst): instruction result v1 is not defined by the instruction");
+    expect(f, 1,
+           "inst0 (v1 = iconst.i32 1): instruction result v1 is not defined by the instruction");
     f->values.data[v].owner = 0;
     f->insts.data[0].nresults = 0;
-    expect(f, 1, "inst0 (iconst): expected 1 result values, found 0");
+    expect(f, 1, "inst0 (iconst.i32 1): expected 1 result values, found 0");
     clif_func_free(f);
 }
 
@@ -404,7 +405,7 @@ static void test_dominance(void **state) {
     clif_value v1 = clif_ins_iconst(f, b1, CLIF_I32, 1);
     clif_ins_return(f, b1, &v1, 1);
     clif_ins_return(f, b2, &v1, 1);
-    expect(f, 1, "inst3 (return): uses value v1 from non-dominating inst1");
+    expect(f, 1, "inst3 (return v1  ; v1 = 1): uses value v1 from non-dominating inst1");
     clif_func_free(f);
 
     /* A block parameter used outside the blocks it dominates. */
@@ -419,7 +420,7 @@ static void test_dominance(void **state) {
     clif_ins_brif(f, 0, 0, &t2, &e);
     clif_ins_return(f, b1, &p, 1);
     clif_ins_return(f, b2, &p, 1);
-    expect(f, 1, "inst2 (return): uses value arg from non-dominating block1");
+    expect(f, 1, "inst2 (return v1): uses value arg from non-dominating block1");
     clif_func_free(f);
 
     /* A use before its definition in the same block, and a use of itself. */
@@ -428,9 +429,9 @@ static void test_dominance(void **state) {
     clif_value later = clif_ins_binary(f, 0, CLIF_OP_IADD, 0, 0);
     clif_ins_return(f, 0, &later, 1);
     f->pool.data[f->insts.data[0].args + 1] = later;
-    expect(f, 1, "inst0 (iadd): uses value v2 from non-dominating inst1");
+    expect(f, 1, "inst0 (v1 = iadd.i32 v0, v2): uses value v2 from non-dominating inst1");
     f->pool.data[f->insts.data[0].args + 1] = late;
-    expect(f, 1, "inst0 (iadd): uses value v1 from itself");
+    expect(f, 1, "inst0 (v1 = iadd.i32 v0, v1): uses value v1 from itself");
     clif_func_free(f);
 }
 
@@ -454,14 +455,14 @@ static void test_def_outside_layout(void **state) {
     clif_func *f = func1(CLIF_I32, CLIF_I32);
     clif_value v = clif_ins_iconst(f, CLIF_NONE, CLIF_I32, 7);
     clif_ins_return(f, 0, &v, 1);
-    expect(f, 1, "inst1 (return): v1 is defined by inst0 which has no block");
+    expect(f, 1, "inst1 (return v1  ; v1 = 7): v1 is defined by inst0 which has no block");
     clif_func_free(f);
 
     f = func1(CLIF_I32, CLIF_I32);
     clif_block b9 = clif_create_block(f);
     clif_value p = clif_append_block_param(f, b9, CLIF_I32);
     clif_ins_return(f, 0, &p, 1);
-    expect(f, 1, "inst0 (return): v1 is defined by block1 which is not in the layout");
+    expect(f, 1, "inst0 (return v1): v1 is defined by block1 which is not in the layout");
     clif_func_free(f);
 }
 
@@ -471,13 +472,13 @@ static void test_branch_targets(void **state) {
     (void)state;
     clif_func *f = func1(0, 0);
     clif_ins_jump(f, 0, 0, NULL, 0);
-    expect(f, 1, "inst0 (jump): invalid reference to entry block block0");
+    expect(f, 1, "inst0 (jump block0): invalid reference to entry block block0");
     clif_func_free(f);
 
     f = func1(0, 0);
     clif_block out = clif_create_block(f);
     clif_ins_jump(f, 0, out, NULL, 0);
-    expect(f, 1, "inst0 (jump): invalid block reference block1");
+    expect(f, 1, "inst0 (jump block1): invalid block reference block1");
     clif_func_free(f);
 }
 
@@ -488,9 +489,11 @@ static void test_branch_args(void **state) {
     clif_value x = 0;
     clif_ins_jump(f, 0, b1, &x, 1);
     clif_ins_return(f, b1, NULL, 0);
-    expect(f, 1, "inst0 (jump): mismatched argument count for `jump`: got 1, expected 0");
+    expect(f, 1,
+           "inst0 (jump block1(v0)): mismatched argument count for `jump block1(v0)`: got 1, "
+           "expected 0");
     clif_append_block_param(f, b1, CLIF_I64);
-    expect(f, 1, "inst0 (jump): arg v0 has type i32, expected i64");
+    expect(f, 1, "inst0 (jump block1(v0)): arg v0 has type i32, expected i64");
     clif_func_free(f);
 
     /* br_table: the index must be i32; every entry's arguments are checked. */
@@ -504,8 +507,10 @@ static void test_branch_args(void **state) {
     clif_ins_br_table(f, 0, 0, jt);
     clif_ins_return(f, b1, NULL, 0);
     clif_ins_return(f, b2, NULL, 0);
-    expect(f, 2, "inst0 (br_table): arg 0 (v0) has type i64, expected i32",
-           "inst0 (br_table): mismatched argument count for `br_table`: got 0, expected 1");
+    expect(f, 2,
+           "inst0 (br_table v0, block1, [block1, block2]): arg 0 (v0) has type i64, expected i32",
+           "inst0 (br_table v0, block1, [block1, block2]): mismatched argument count for `br_table "
+           "v0, block1, [block1, block2]`: got 0, expected 1");
     clif_func_free(f);
 }
 
@@ -517,7 +522,8 @@ static void test_brif_condition(void **state) {
     clif_ins_brif(f, 0, 0, &t, &t);
     clif_ins_return(f, b1, NULL, 0);
     expect(f, 1,
-           "inst0 (brif): has an invalid controlling type f32 (allowed set is {i8, i16, i32, i64, "
+           "inst0 (brif.f32 v0, block1, block1): has an invalid controlling type f32 (allowed set "
+           "is {i8, i16, i32, i64, "
            "i128})");
     clif_func_free(f);
 }
@@ -534,7 +540,7 @@ static void test_arg_types(void **state) {
     clif_func_set_signature(f, &sig);
     clif_value s = clif_ins_binary(f, 0, CLIF_OP_IADD, 0, y);
     clif_ins_return(f, 0, &s, 1);
-    expect(f, 1, "inst0 (iadd): arg 1 (v1) has type i64, expected i32");
+    expect(f, 1, "inst0 (v2 = iadd.i32 v0, v1): arg 1 (v1) has type i64, expected i32");
     clif_func_free(f);
 }
 
@@ -544,8 +550,8 @@ static void test_result_types(void **state) {
     clif_value s = clif_ins_binary(f, 0, CLIF_OP_IADD, 0, 0);
     clif_ins_return(f, 0, &s, 1);
     f->values.data[s].type = CLIF_I64;
-    expect(f, 2, "inst0 (iadd): expected result 0 (v1) to have type i32, found i64",
-           "inst1 (return): result 0 has type i64, must match function signature of i32");
+    expect(f, 2, "inst0 (v1 = iadd.i32 v0, v0): expected result 0 (v1) to have type i32, found i64",
+           "inst1 (return v1): result 0 has type i64, must match function signature of i32");
     clif_func_free(f);
 }
 
@@ -556,9 +562,11 @@ static void test_ctrl_typeset(void **state) {
     clif_ins_iconst(f, 0, CLIF_I128, 0);
     clif_ins_return(f, 0, NULL, 0);
     expect(f, 2,
-           "inst0 (iconst): has an invalid controlling type f32 (allowed set is {i8, i16, i32, "
+           "inst0 (v0 = iconst.f32 0): has an invalid controlling type f32 (allowed set is {i8, "
+           "i16, i32, "
            "i64})",
-           "inst1 (iconst): has an invalid controlling type i128 (allowed set is {i8, i16, i32, "
+           "inst1 (v1 = iconst.i128 0): has an invalid controlling type i128 (allowed set is {i8, "
+           "i16, i32, "
            "i64})");
     clif_func_free(f);
 }
@@ -572,9 +580,11 @@ static void test_constraint_sets(void **state) {
     clif_ins_load(f, 0, CLIF_OP_LOAD, CLIF_I32, 0, fl, 0);
     clif_ins_return(f, 0, &l, 1);
     expect(f, 2,
-           "inst0 (uextend): arg 0 (v0) with type i64 failed to satisfy type set {narrower than "
+           "inst0 (v1 = uextend.i32 v0): arg 0 (v0) with type i64 failed to satisfy type set "
+           "{narrower than "
            "i32}",
-           "inst3 (load): arg 0 (v3) with type f32 failed to satisfy type set {i32, i64}");
+           "inst3 (v4 = load.i32 v3  ; v3 = 0x1.000000p0): arg 0 (v3) with type f32 failed to "
+           "satisfy type set {i32, i64}");
     clif_func_free(f);
 }
 
@@ -591,8 +601,9 @@ static void test_calls(void **state) {
     clif_value a[2] = {0, 0};
     clif_ins_call(f, 0, fr, a, 1);
     clif_ins_return(f, 0, NULL, 0);
-    expect(f, 2, "inst0 (call): arg 0 (v0) has type i64, expected i32",
-           "inst0 (call): mismatched argument count for `call`: got 1, expected 2");
+    expect(f, 2, "inst0 (v1 = call fn0(v0)): arg 0 (v0) has type i64, expected i32",
+           "inst0 (v1 = call fn0(v0)): mismatched argument count for `v1 = call fn0(v0)`: got 1, "
+           "expected 2");
     clif_func_free(f);
 
     f = func1(CLIF_I32, 0);
@@ -602,7 +613,8 @@ static void test_calls(void **state) {
     clif_ins_return(f, 0, NULL, 0);
     expect_ok(f);
     f->values.data[clif_inst_result(f, 0, 0)].type = CLIF_F32;
-    expect(f, 1, "inst0 (call): expected result 0 (v1) to have type f64, found f32");
+    expect(f, 1,
+           "inst0 (v1 = call fn0(v0, v0)): expected result 0 (v1) to have type f64, found f32");
     clif_func_free(f);
 
     /* call_indirect: the callee must be an address. */
@@ -611,7 +623,8 @@ static void test_calls(void **state) {
     clif_ins_call_indirect(f, 0, s, 0, NULL, 0);
     clif_ins_return(f, 0, NULL, 0);
     expect(f, 1,
-           "inst0 (call_indirect): has an invalid controlling type i8 (allowed set is {i32, i64})");
+           "inst0 (call_indirect.i8 sig0, v0()): has an invalid controlling type i8 (allowed set "
+           "is {i32, i64})");
     clif_func_free(f);
 }
 
@@ -625,7 +638,7 @@ static void test_returns(void **state) {
     f = func1(CLIF_I64, CLIF_I32);
     clif_value v = 0;
     clif_ins_return(f, 0, &v, 1);
-    expect(f, 1, "inst0 (return): result 0 has type i64, must match function signature of i32");
+    expect(f, 1, "inst0 (return v0): result 0 has type i64, must match function signature of i32");
     clif_func_free(f);
 }
 
@@ -639,15 +652,17 @@ static void test_tail_calls(void **state) {
     clif_func_ref fr = clif_import_function(f, &name, s, false);
     clif_inst_desc d = {.opcode = CLIF_OP_RETURN_CALL, .entity = fr};
     clif_build(f, 0, &d);
-    expect(f, 2, "inst0 (return_call): calling convention `system_v` does not support tail calls",
-           "inst0 (return_call): result 0 has type i64, must match function signature of i32");
+    expect(
+        f, 2,
+        "inst0 (return_call fn0()): calling convention `system_v` does not support tail calls",
+        "inst0 (return_call fn0()): result 0 has type i64, must match function signature of i32");
     f->sigs.data[s].callconv = CLIF_CC_TAIL;
     f->abi_params.data[f->sigs.data[s].returns].type = CLIF_I32;
-    expect(f, 1, "inst0 (return_call): callee's calling convention must match caller");
+    expect(f, 1, "inst0 (return_call fn0()): callee's calling convention must match caller");
     f->sig.callconv = CLIF_CC_TAIL;
     expect_ok(f);
     f->sigs.data[s].nreturns = 0;
-    expect(f, 1, "inst0 (return_call): results of callee must match caller");
+    expect(f, 1, "inst0 (return_call fn0()): results of callee must match caller");
     clif_func_free(f);
 }
 
@@ -677,21 +692,52 @@ static void test_try_call(void **state) {
     expect_ok(f);
 
     f->sigs.data[s].callconv = CLIF_CC_FAST;
-    expect(f, 2, "inst1 (try_call_indirect): out-of-bounds `exnN` block argument",
-           "inst1 (try_call_indirect): calling convention `fast` of callee does not support "
+    expect(f, 2,
+           "inst1 (try_call_indirect.i64 v2(), sig0, block1(ret0), [ tag1: block2(exn0) ]  ; v2 = "
+           "0): out-of-bounds `exnN` block argument",
+           "inst1 (try_call_indirect.i64 v2(), sig0, block1(ret0), [ tag1: block2(exn0) ]  ; v2 = "
+           "0): calling convention `fast` of callee does not support "
            "exceptions");
     f->sigs.data[s].callconv = CLIF_CC_TAIL;
     f->pool.data[f->block_calls.data[et.normal].args] = CLIF_BLOCKARG_RET(1);
-    expect(f, 1, "inst1 (try_call_indirect): out-of-bounds `retN` block argument");
+    expect(f, 1,
+           "inst1 (try_call_indirect.i64 v2(), sig0, block1(ret1), [ tag1: block2(exn0) ]  ; v2 = "
+           "0): out-of-bounds `retN` block argument");
     f->pool.data[f->block_calls.data[et.normal].args] = CLIF_BLOCKARG_EXN(0);
     expect(f, 1,
-           "inst1 (try_call_indirect): `exnN` block argument used outside exception target of "
+           "inst1 (try_call_indirect.i64 v2(), sig0, block1(exn0), [ tag1: block2(exn0) ]  ; v2 = "
+           "0): `exnN` block argument used outside exception target of "
            "`try_call`");
     f->pool.data[f->block_calls.data[et.normal].args] = CLIF_BLOCKARG_RET(0);
     f->pool.data[f->block_calls.data[item.call].args] = CLIF_BLOCKARG_RET(0);
     expect(f, 1,
-           "inst1 (try_call_indirect): `retN` block argument used outside normal-return target "
+           "inst1 (try_call_indirect.i64 v2(), sig0, block1(ret0), [ tag1: block2(ret0) ]  ; v2 = "
+           "0): `retN` block argument used outside normal-return target "
            "of `try_call`");
+    f->pool.data[f->block_calls.data[item.call].args] = CLIF_BLOCKARG_EXN(0);
+
+    /* A direct try_call: its table's signature must equal the callee's. */
+    clif_ext_name name = {CLIF_NAME_TESTCASE, 0, 0, "callee"};
+    clif_func_ref fr = clif_import_function(f, &name, s, false);
+    clif_inst_desc dc = {.opcode = CLIF_OP_TRY_CALL, .entity = 0, .imm = fr};
+    clif_inst tc = clif_build(f, CLIF_NONE, &dc);
+    f->inodes.data[tc].block = 0;
+    f->inodes.data[tc].prev = 0;
+    f->inodes.data[0].next = tc;
+    f->blocks.data[0].last = tc;
+    clif_inst old = 1;
+    f->inodes.data[old].block = CLIF_NONE; /* replace the indirect call */
+    f->pool.data[f->block_calls.data[item.call].args] = CLIF_BLOCKARG_EXN(0);
+    expect_ok(f);
+    clif_signature other = {NULL, 0, &r, 1, CLIF_CC_SYSTEM_V};
+    f->ext_funcs.data[fr].sig = clif_import_signature(f, &other);
+    expect(f, 1,
+           "inst4 (try_call fn0(), sig0, block1(ret0), [ tag1: block2(exn0) ]): exception table "
+           "signature sig0 did not match function fn0's signature sig1");
+    f->insts.data[tc].imm = 5;
+    expect(f, 1,
+           "inst4 (try_call fn5(), sig0, block1(ret0), [ tag1: block2(exn0) ]): invalid function "
+           "reference fn5");
     clif_func_free(f);
 
     /* retN outside a try_call. */
@@ -700,7 +746,9 @@ static void test_try_call(void **state) {
     clif_append_block_param(f, ok, CLIF_I32);
     clif_ins_jump(f, 0, ok, &ret0, 1);
     clif_ins_return(f, ok, NULL, 0);
-    expect(f, 1, "inst0 (jump): `retN` block argument in block-call not on `try_call` instruction");
+    expect(f, 1,
+           "inst0 (jump block1(ret0)): `retN` block argument in block-call not on `try_call` "
+           "instruction");
     clif_func_free(f);
 }
 
@@ -716,8 +764,8 @@ static void test_iconst_bounds(void **state) {
     clif_inst_desc neg = {.opcode = CLIF_OP_ICONST, .ctrl_type = CLIF_I32, .imm = (uint64_t)-1};
     clif_build(f, 0, &neg);
     clif_ins_return(f, 0, NULL, 0);
-    expect(f, 2, "inst0 (iconst): constant immediate is out of bounds",
-           "inst2 (iconst): constant immediate is out of bounds");
+    expect(f, 2, "inst0 (v0 = iconst.i8 0): constant immediate is out of bounds",
+           "inst2 (v2 = iconst.i32 -1): constant immediate is out of bounds");
     clif_func_free(f);
 }
 
@@ -730,7 +778,8 @@ static void test_lanes(void **state) {
     clif_inst x = clif_build(f, 0, &d);
     clif_value r = clif_inst_result(f, x, 0);
     clif_ins_return(f, 0, &r, 1);
-    expect(f, 1, "inst0 (extractlane): The lane 4 does not index into the type i32x4");
+    expect(f, 1,
+           "inst0 (v1 = extractlane.i32x4 v0, 4): The lane 4 does not index into the type i32x4");
     clif_func_free(f);
 }
 
@@ -749,8 +798,10 @@ static void test_constants(void **state) {
     clif_build(f, 0, &sh);
     clif_ins_return(f, 0, NULL, 0);
     expect(f, 2,
-           "inst0 (vconst): The instruction expects const0 to have a size of 16 bytes but it has 8",
-           "inst1 (shuffle): shuffle immediate index 32 is larger than the maximum 31");
+           "inst0 (v0 = vconst.i8x16 const0): The instruction expects const0 to have a size of 16 "
+           "bytes but it has 8",
+           "inst1 (v1 = shuffle.i8x16 v0, v0, 0x00000000000000000000000020000000  ; v0 = const0, "
+           "v0 = const0): shuffle immediate index 32 is larger than the maximum 31");
     clif_func_free(f);
 }
 
@@ -760,8 +811,10 @@ static void test_memflags(void **state) {
     clif_ins_store(f, 0, CLIF_OP_STORE, CLIF_MEM_READONLY, 0, 0, 0);
     clif_ins_load(f, 0, CLIF_OP_LOAD, CLIF_I32, CLIF_MEM_LITTLE | CLIF_MEM_BIG, 0, 0);
     clif_ins_return(f, 0, NULL, 0);
-    expect(f, 2, "inst0 (store): A store instruction cannot have the `readonly` MemFlag",
-           "inst1 (load): memory flags cannot be both `little` and `big`");
+    expect(
+        f, 2,
+        "inst0 (store.i64 readonly v0, v0): A store instruction cannot have the `readonly` MemFlag",
+        "inst1 (v1 = load.i32 big little v0): memory flags cannot be both `little` and `big`");
     clif_func_free(f);
 }
 
@@ -778,9 +831,11 @@ static void test_bitcast(void **state) {
     clif_build(f, 0, &lanes);
     clif_ins_return(f, 0, NULL, 0);
     expect(f, 2,
-           "inst0 (bitcast): The bitcast argument v0 has a type of 64 bits, which doesn't match "
+           "inst0 (v1 = bitcast.f32 v0): The bitcast argument v0 has a type of 64 bits, which "
+           "doesn't match "
            "an expected type of 32 bits",
-           "inst2 (bitcast): Byte order specifier required for bitcast instruction changing lane "
+           "inst2 (v3 = bitcast.i8x8 v0): Byte order specifier required for bitcast instruction "
+           "changing lane "
            "count");
     clif_func_free(f);
 }
@@ -793,8 +848,9 @@ static void test_stack_offsets(void **state) {
     clif_ins_stack_addr(f, 0, CLIF_I64, ss, 20);
     clif_ins_stack_addr(f, 0, CLIF_I64, ss, -4);
     clif_ins_return(f, 0, NULL, 0);
-    expect(f, 2, "inst1 (stack_addr): offset 20 is outside stack slot ss0 of 16 bytes",
-           "inst2 (stack_addr): offset -4 is outside stack slot ss0 of 16 bytes");
+    expect(f, 2,
+           "inst1 (v1 = stack_addr.i64 ss0+20): offset 20 is outside stack slot ss0 of 16 bytes",
+           "inst2 (v2 = stack_addr.i64 ss0-4): offset -4 is outside stack slot ss0 of 16 bytes");
     clif_func_free(f);
 }
 
@@ -802,7 +858,7 @@ static void test_trap_codes(void **state) {
     (void)state;
     clif_func *f = func1(0, 0);
     clif_ins_trap(f, 0, CLIF_TRAP_NONE);
-    expect(f, 1, "inst0 (trap): missing trap code");
+    expect(f, 1, "inst0 (trap invalid): missing trap code");
     clif_func_free(f);
 }
 
