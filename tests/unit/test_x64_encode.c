@@ -140,6 +140,10 @@ static const memspec mems[] = {
     {X64_R12, X64_R13, 0, 0},
     {X64_RSI, X64_R12, 2, INT32_MAX},
     {X64_R15, X64_RBP, 1, 1},
+    {X64_RDX, X64_NOREG, 0, 0x7f0},
+    {X64_RDX, X64_R8, 0, -0x800},
+    {X64_R9, X64_NOREG, 0, 0x800},
+    {X64_R10, X64_NOREG, 0, 0x40},
     {MEM_RIP_CONST, 0, 0, 0},
     {MEM_RIP_CONST, 0, 0, 8},
     {MEM_RIP_CODE, 0, 0, 0},
@@ -167,6 +171,8 @@ static bool is_mem_capable(uint8_t t) {
     case X64_T_M32:
     case X64_T_M64:
     case X64_T_MO:
+    case X64_T_XM8:
+    case X64_T_XM16:
     case X64_T_XM32:
     case X64_T_XM64:
     case X64_T_XM128:
@@ -220,6 +226,8 @@ static x64_operand make_operand(ctx *c, const x64_form_info *f, int i, uint32_t 
     case X64_T_R32M8:
     case X64_T_R32M16: return x64_reg(gprs[k % 16]);
     case X64_T_X:
+    case X64_T_XM8:
+    case X64_T_XM16:
     case X64_T_XM32:
     case X64_T_XM64:
     case X64_T_XM128: return x64_reg((uint8_t)(X64_XMM0 + xmms[k % 16]));
@@ -387,6 +395,12 @@ static void test_known_encodings(void **state) {
     expect_bytes(INST(PUSH_R64, R(R12)), "41 54");
     expect_bytes(INST(MOV_RM32_R32, x64_mem(X64_NOREG, X64_RAX, 2, 0), R(RAX)),
                  "89 04 85 00 00 00 00");
+    /* EVEX: disp8 counts 16-byte units; other displacements take 32 bits. */
+    expect_bytes(INST(VPABSQ_X_XM128, XR(0), x64_mem(X64_RAX, X64_NOREG, 0, 0x40)),
+                 "62 f2 fd 08 1f 40 04");
+    expect_bytes(INST(VPABSQ_X_XM128, XR(9), x64_mem(X64_R8, X64_NOREG, 0, 0x41)),
+                 "62 52 fd 08 1f 88 41 00 00 00");
+    expect_bytes(INST(VPMULLQ_X_X_XM128, XR(1), XR(2), XR(3)), "62 f2 ed 08 40 cb");
     /* A jump to itself: rel32 = -5, rel8 = -2. */
     mc_buffer b;
     mcb_init(&b, x64_patch);
@@ -469,6 +483,31 @@ static void test_relocations_and_traps(void **state) {
     assert_string_equal(text, "call fn3");
     x64_print(&lea, NULL, 0, text, sizeof text);
     assert_string_equal(text, "lea rax,[rip+sym1+0x8]");
+    mcb_free(&b);
+}
+
+static void test_jump_table(void **state) {
+    (void)state;
+    mc_buffer b;
+    mcb_init(&b, x64_patch);
+    char msg[200];
+    mc_label targets[3];
+    for (int i = 0; i < 3; i++)
+        targets[i] = mcb_new_label(&b);
+    mcb_bind_label(&b, targets[0]); /* 0: before the table */
+    mcb_put1(&b, 0x90);
+    uint32_t table = mcb_offset(&b); /* 1 */
+    for (int i = 0; i < 3; i++)
+        x64_emit_jump_table_entry(&b, table, targets[2 - i]);
+    mcb_bind_label(&b, targets[1]); /* 13 */
+    mcb_put1(&b, 0x90);
+    mcb_bind_label(&b, targets[2]); /* 14 */
+    assert_true(mcb_finish(&b, msg, sizeof msg));
+    int32_t e[3];
+    memcpy(e, b.code.data + table, 12);
+    assert_int_equal(e[0], 14 - 1);
+    assert_int_equal(e[1], 13 - 1);
+    assert_int_equal(e[2], 0 - 1);
     mcb_free(&b);
 }
 
@@ -557,6 +596,7 @@ int main(void) {
         cmocka_unit_test(test_known_encodings),
         cmocka_unit_test(test_rip_with_immediate),
         cmocka_unit_test(test_relocations_and_traps),
+        cmocka_unit_test(test_jump_table),
         cmocka_unit_test(test_rejected_operands),
         cmocka_unit_test(test_nops),
         cmocka_unit_test(test_registers),

@@ -121,6 +121,8 @@ static bool check_operand(const x64_form_info *f, int i, const x64_operand *op, 
     case X64_T_M64:
     case X64_T_MO: ok = mem; break;
     case X64_T_X: ok = reg && x64_is_xmm(op->reg); break;
+    case X64_T_XM8:
+    case X64_T_XM16:
     case X64_T_XM32:
     case X64_T_XM64:
     case X64_T_XM128: ok = (reg && x64_is_xmm(op->reg)) || mem; break;
@@ -175,8 +177,10 @@ static bool needs_rex_byte(const x64_form_info *f, const x64_inst *in) {
 }
 
 /* ModRM, SIB and displacement for `rm` with `regfield` in ModRM.reg.
- * `trailing` is the number of immediate bytes after the displacement. */
-static void emit_modrm(mc_buffer *b, uint8_t regfield, const x64_operand *rm, unsigned trailing) {
+ * `trailing` is the number of immediate bytes after the displacement; an
+ * 8-bit displacement counts units of `n` bytes (EVEX disp8*N, else 1). */
+static void emit_modrm(mc_buffer *b, uint8_t regfield, const x64_operand *rm, unsigned trailing,
+                       int32_t n) {
     regfield = (uint8_t)((regfield & 7) << 3);
     if (rm->kind == X64_OP_REG) {
         mcb_put1(b, (uint8_t)(0xc0 | regfield | (rm->reg & 7)));
@@ -209,7 +213,7 @@ static void emit_modrm(mc_buffer *b, uint8_t regfield, const x64_operand *rm, un
     uint8_t mod;
     if (!x64_amode_has_disp(m))
         mod = 0x00;
-    else if (m->disp >= INT8_MIN && m->disp <= INT8_MAX)
+    else if (m->disp % n == 0 && m->disp / n >= INT8_MIN && m->disp / n <= INT8_MAX)
         mod = 0x40;
     else
         mod = 0x80;
@@ -220,7 +224,7 @@ static void emit_modrm(mc_buffer *b, uint8_t regfield, const x64_operand *rm, un
         mcb_put1(b, (uint8_t)(mod | regfield | (m->base & 7)));
     }
     if (mod == 0x40)
-        mcb_put1(b, (uint8_t)(int8_t)m->disp);
+        mcb_put1(b, (uint8_t)(int8_t)(m->disp / n));
     else if (mod == 0x80)
         mcb_put4(b, (uint32_t)m->disp);
 }
@@ -305,13 +309,21 @@ bool x64_emit(mc_buffer *b, const x64_inst *in, char *msg, uint32_t msg_size) {
     if (f->flags & X64_F_CC) opcode = (uint8_t)(opcode + in->cc);
     if (opreg) opcode = (uint8_t)(opcode + (opreg->reg & 7));
 
-    if (f->prefixes & X64_PFX_VEX) {
+    int32_t disp_unit = 1;
+    if (f->prefixes & (X64_PFX_VEX | X64_PFX_EVEX)) {
         uint8_t pp = (f->prefixes & X64_PFX_66)   ? 1
                      : (f->prefixes & X64_PFX_F3) ? 2
                      : (f->prefixes & X64_PFX_F2) ? 3
                                                   : 0;
         uint8_t v = (uint8_t)(~(vvvv ? x64_hw(vvvv->reg) : 0) & 15);
-        if (!e.x && !e.b && !f->w && f->map == X64_MAP_0F) {
+        if (f->prefixes & X64_PFX_EVEX) {
+            /* R' and V' (registers 16..31) stay clear; z, L'L = 128, b, aaa = 0. */
+            mcb_put1(b, 0x62);
+            mcb_put1(b, (uint8_t)((!e.r) << 7 | (!e.x) << 6 | (!e.b) << 5 | 1 << 4 | f->map));
+            mcb_put1(b, (uint8_t)(f->w << 7 | v << 3 | 1 << 2 | pp));
+            mcb_put1(b, 0x08);
+            disp_unit = 16; /* full 128-bit vector memory operands */
+        } else if (!e.x && !e.b && !f->w && f->map == X64_MAP_0F) {
             mcb_put1(b, 0xc5);
             mcb_put1(b, (uint8_t)((!e.r) << 7 | v << 3 | pp));
         } else {
@@ -331,13 +343,20 @@ bool x64_emit(mc_buffer *b, const x64_inst *in, char *msg, uint32_t msg_size) {
     mcb_put1(b, opcode);
     if (rm) {
         uint8_t field = f->digit == X64_DIG_R ? x64_hw(reg->reg) : f->digit;
-        emit_modrm(b, field, rm, nimm);
+        emit_modrm(b, field, rm, nimm, disp_unit);
     } else if (f->digit <= X64_DIG_7) {
         mcb_put1(b, (uint8_t)(0xc0 | f->digit << 3));
     }
     if (rel) emit_rel(b, rel, f->types[0]);
     if (imm) emit_imm(b, imm, nimm);
     return true;
+}
+
+void x64_emit_jump_table_entry(mc_buffer *b, uint32_t table_start, mc_label target) {
+    /* PCREL32 adds target - (at + 4) to the field: start it at at + 4 - table_start. */
+    uint32_t at = mcb_offset(b);
+    mcb_put4(b, at + 4 - table_start);
+    mcb_use_label(b, at, target, X64_LABEL_PCREL32);
 }
 
 void x64_emit_nops(mc_buffer *b, uint32_t n) {

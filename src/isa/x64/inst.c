@@ -8,6 +8,7 @@
 #define P_F3   X64_PFX_F3
 #define P_LOCK X64_PFX_LOCK
 #define P_VEX  X64_PFX_VEX
+#define P_EVEX X64_PFX_EVEX
 #define W0     0
 #define W1     1
 

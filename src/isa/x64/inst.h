@@ -10,7 +10,14 @@
 #include "machinst/buffer.h"
 
 /* Prefix bits of a form. */
-enum { X64_PFX_66 = 1, X64_PFX_F2 = 2, X64_PFX_F3 = 4, X64_PFX_LOCK = 8, X64_PFX_VEX = 16 };
+enum {
+    X64_PFX_66 = 1,
+    X64_PFX_F2 = 2,
+    X64_PFX_F3 = 4,
+    X64_PFX_LOCK = 8,
+    X64_PFX_VEX = 16,
+    X64_PFX_EVEX = 32,
+};
 /* Opcode maps. */
 typedef enum x64_map { X64_MAP_1, X64_MAP_0F, X64_MAP_0F38, X64_MAP_0F3A } x64_map;
 /* ModRM use: /digit 0..7, /r, or none. */
@@ -44,7 +51,7 @@ typedef enum x64_enc {
 /* clang-format off */
 #define X64_OPTYPES(X)                                                                             \
     X(NO) X(R8) X(R16) X(R32) X(R64) X(RM8) X(RM16) X(RM32) X(RM64) X(M) X(M8) X(M16) X(M32)    \
-    X(M64) X(MO) X(X) X(XM32) X(XM64) X(XM128) X(R32M8) X(R32M16) X(I8) X(I16) X(I32) X(I64)     \
+    X(M64) X(MO) X(X) X(XM8) X(XM16) X(XM32) X(XM64) X(XM128) X(R32M8) X(R32M16) X(I8) X(I16) X(I32) X(I64)     \
     X(U8) X(U16) X(REL8) X(REL32) X(CL) X(XMM0)
 /* clang-format on */
 typedef enum x64_optype {
@@ -67,7 +74,13 @@ enum {
     X64_F_AVX = 1 << 7,
     X64_F_FMA = 1 << 8,
     X64_F_CMPXCHG16B = 1 << 9,
-    X64_F_CC = 1 << 15,
+    X64_F_SSE3 = 1 << 10,
+    X64_F_AVX2 = 1 << 11,
+    X64_F_AVX512F = 1 << 12,
+    X64_F_AVX512DQ = 1 << 13,
+    X64_F_AVX512BITALG = 1 << 14,
+    X64_F_AVX512VBMI = 1 << 15,
+    X64_F_CC = 1 << 30,
 };
 
 typedef enum x64_form {
@@ -87,7 +100,7 @@ typedef struct x64_form_info {
     uint8_t digit;  /* X64_DIG_* */
     uint8_t enc;    /* x64_enc */
     uint8_t types[4];
-    uint16_t flags;
+    uint32_t flags;
 } x64_form_info;
 
 extern const x64_form_info x64_forms[X64_NUM_FORMS];
@@ -207,6 +220,9 @@ static inline bool x64_amode_has_disp(const x64_amode *m) {
 /* Encodes `in` into `b` (recording its trap, label uses and relocations).
  * Returns false with a message when the operands do not fit the form. */
 bool x64_emit(mc_buffer *b, const x64_inst *in, char *msg, uint32_t msg_size);
+/* Emits a 32-bit jump-table entry holding the distance from the table start
+ * (offset `table_start`) to `target`, resolved at mcb_finish. */
+void x64_emit_jump_table_entry(mc_buffer *b, uint32_t table_start, mc_label target);
 /* Emits `n` bytes of the recommended multi-byte nops. */
 void x64_emit_nops(mc_buffer *b, uint32_t n);
 

@@ -47,9 +47,11 @@ static const char *ptr_name(uint8_t t) {
     switch (t) {
     case X64_T_RM8:
     case X64_T_M8:
+    case X64_T_XM8:
     case X64_T_R32M8: return "BYTE PTR ";
     case X64_T_RM16:
     case X64_T_M16:
+    case X64_T_XM16:
     case X64_T_R32M16: return "WORD PTR ";
     case X64_T_RM32:
     case X64_T_M32:
