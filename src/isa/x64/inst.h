@@ -50,9 +50,9 @@ typedef enum x64_enc {
 /* Operand types of a form. */
 /* clang-format off */
 #define X64_OPTYPES(X)                                                                             \
-    X(NO) X(R8) X(R16) X(R32) X(R64) X(RM8) X(RM16) X(RM32) X(RM64) X(M) X(M8) X(M16) X(M32)    \
-    X(M64) X(MO) X(X) X(XM8) X(XM16) X(XM32) X(XM64) X(XM128) X(R32M8) X(R32M16) X(I8) X(I16) X(I32) X(I64)     \
-    X(U8) X(U16) X(REL8) X(REL32) X(CL) X(XMM0)
+    X(NO) X(R8) X(R16) X(R32) X(R64) X(RM8) X(RM16) X(RM32) X(RM64) X(M) X(M8) X(M16) X(M32)       \
+    X(M64) X(MO) X(X) X(XM8) X(XM16) X(XM32) X(XM64) X(XM128) X(R32M8) X(R32M16) X(I8) X(I16)      \
+    X(I32) X(I64) X(U8) X(U16) X(REL8) X(REL32) X(CL) X(XMM0)
 /* clang-format on */
 typedef enum x64_optype {
 #define X(N) X64_T_##N,
