@@ -33,12 +33,12 @@ typedef struct inst_data {
     uint32_t args, nargs;       /* value pool range: fixed operands, then varargs */
     uint32_t results, nresults; /* value pool range */
     uint32_t ent;               /* entity operand (see clif_inst_desc.entity); block_calls
-                                   index for jump and brif; exception table for try_call*
-                                   (try_call keeps its func_ref in imm) */
+                                   index for jump and brif; the exception table of
+                                   try_call*; the constant holding a shuffle's mask */
     clif_memflags memflags;
     int32_t offset;
     uint32_t srcline; /* line in the source text, 0 when built through the API */
-    uint64_t imm;
+    uint64_t imm; /* also the callee func_ref of try_call */
 } inst_data;
 
 /* Layout links of an instruction. */
@@ -109,6 +109,9 @@ typedef struct ext_func_data {
     bool colocated, used;
 } ext_func_data;
 
+/* A constant-pool entry. Shuffle masks live here too (Cranelift keeps them
+ * apart, as immediates): the writer declares `constN` only for constants that
+ * vconst/f128const name or that the text declared and no shuffle uses. */
 typedef struct constant_data {
     uint32_t bytes, len; /* range in const_bytes */
     bool used;
@@ -142,8 +145,7 @@ struct clif_func {
     VEC(uint32_t) pool; /* value lists: args, results, block params, block call args */
     VEC(block_call) block_calls;
     VEC(jump_table_data) jump_tables;
-    VEC(stack_slot_data) stack_slots;     /* ssN */
-    VEC(stack_slot_data) dyn_stack_slots; /* dssN (kind CLIF_SS_EXPLICIT_DYNAMIC) */
+    VEC(stack_slot_data) stack_slots;
     VEC(dyn_type_data) dyn_types;
     VEC(gv_data) gvs;
     VEC(sig_data) sigs;

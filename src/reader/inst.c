@@ -68,13 +68,13 @@ static bool sig_declared(const clif_func *f, uint32_t n) {
     return DECLARED(f->sigs, n);
 }
 static bool ss_declared(const clif_func *f, uint32_t n) {
-    return DECLARED(f->stack_slots, n);
+    return DECLARED(f->stack_slots, n) && f->stack_slots.data[n].kind == CLIF_SS_EXPLICIT;
 }
 static bool gv_declared(const clif_func *f, uint32_t n) {
     return DECLARED(f->gvs, n);
 }
 static bool dss_declared(const clif_func *f, uint32_t n) {
-    return DECLARED(f->dyn_stack_slots, n);
+    return DECLARED(f->stack_slots, n) && f->stack_slots.data[n].kind == CLIF_SS_EXPLICIT_DYNAMIC;
 }
 static bool const_declared(const clif_func *f, uint32_t n) {
     return DECLARED(f->constants, n) && !f->constants.data[n].anon;

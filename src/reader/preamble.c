@@ -172,10 +172,22 @@ static bool declare(rd_parser *p, const rd_token *t, uint32_t have, bool used) {
 
 #define DECLARED(vec, n) ((n) < (vec).len && (vec).data[n].used)
 
+/* ssN and dssN share one array (the kind tells them apart), so one number
+ * cannot name both. */
+static bool declare_slot(rd_parser *p, const rd_token *t, clif_stack_slot_kind kind) {
+    const clif_func *f = p->f;
+    if (DECLARED(f->stack_slots, t->num) && f->stack_slots.data[t->num].kind != kind)
+        return rd_fail_at(p, t->line, t->col,
+                          "unsupported: ss%u and dss%u in one function (stack slots and dynamic "
+                          "stack slots share their numbers here)",
+                          t->num, t->num);
+    return declare(p, t, f->stack_slots.len, DECLARED(f->stack_slots, t->num));
+}
+
 static bool parse_stack_slot(rd_parser *p) {
     clif_func *f = p->f;
     rd_token t = *rd_peek(p);
-    if (!declare(p, &t, f->stack_slots.len, DECLARED(f->stack_slots, t.num))) return false;
+    if (!declare_slot(p, &t, CLIF_SS_EXPLICIT)) return false;
     rd_next(p);
     if (!rd_expect(p, T_EQUAL, "expected '=' in stack slot declaration")) return false;
     if (!rd_at_ident(p, "explicit_slot")) return rd_fail(p, "expected stack slot kind");
@@ -210,7 +222,7 @@ static bool parse_stack_slot(rd_parser *p) {
 static bool parse_dyn_stack_slot(rd_parser *p) {
     clif_func *f = p->f;
     rd_token t = *rd_peek(p);
-    if (!declare(p, &t, f->dyn_stack_slots.len, DECLARED(f->dyn_stack_slots, t.num))) return false;
+    if (!declare_slot(p, &t, CLIF_SS_EXPLICIT_DYNAMIC)) return false;
     rd_next(p);
     if (!rd_expect(p, T_EQUAL, "expected '=' in stack slot declaration")) return false;
     if (!rd_at_ident(p, "explicit_dynamic_slot")) return rd_fail(p, "expected stack slot kind");
@@ -218,10 +230,10 @@ static bool parse_dyn_stack_slot(rd_parser *p) {
     uint32_t dt;
     if (!rd_match_entity(p, T_DT, "expected dynamic type", &dt)) return false;
     if (!DECLARED(f->dyn_types, dt)) return rd_fail(p, "undefined dynamic type dt%u", dt);
-    stack_slot_data none = {CLIF_SS_EXPLICIT_DYNAMIC, 0, 0, CLIF_NONE, false};
-    GROW_TO(f->dyn_stack_slots, t.num, none);
+    stack_slot_data none = {CLIF_SS_EXPLICIT, 0, 0, CLIF_NONE, false};
+    GROW_TO(f->stack_slots, t.num, none);
     stack_slot_data d = {CLIF_SS_EXPLICIT_DYNAMIC, 0, 0, dt, true};
-    f->dyn_stack_slots.data[t.num] = d;
+    f->stack_slots.data[t.num] = d;
     return true;
 }
 

@@ -180,8 +180,8 @@ static void test_preamble(void **state) {
     assert_int_equal(f->stack_slots.data[1].align_shift, 3);
     assert_int_equal(f->stack_slots.data[3].size, 13);
     assert_int_equal(f->stack_slots.data[3].align_shift, 0);
-    assert_int_equal(f->dyn_stack_slots.len, 3);
-    assert_int_equal(f->dyn_stack_slots.data[2].dyn_type, 0);
+    assert_int_equal(f->stack_slots.data[2].kind, CLIF_SS_EXPLICIT_DYNAMIC);
+    assert_int_equal(f->stack_slots.data[2].dyn_type, 0);
     assert_int_equal(f->dyn_types.data[0].base, ty("i32x4"));
     assert_int_equal(f->dyn_types.data[0].scale, 4);
 
