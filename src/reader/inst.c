@@ -400,7 +400,7 @@ bool rd_parse_instruction(rd_parser *p, uint32_t line, uint32_t col) {
     if (op == CLIF_OP_INVALID) return rd_fail(p, "Unknown opcode: '%.*s'", (int)t->len, t->text);
     uint32_t opline = t->line, opcol = t->col;
     rd_next(p);
-    clif_type explicit_type, ctrl;
+    clif_type explicit_type, ctrl = CLIF_TYPE_INVALID;
     if (!parse_suffix(p, &explicit_type)) return false;
 
     inst_data d;

@@ -895,7 +895,7 @@ static void test_runtests(void **state) {
     uint32_t n = collect_clif(dir, &paths), ok = 0;
     uint64_t funcs = 0, runs = 0;
     for (uint32_t i = 0; i < n; i++) {
-        size_t len;
+        size_t len = 0;
         char *text = read_file(paths[i], &len);
         assert_non_null(text);
         clif_test_file *tf = NULL;
