@@ -146,7 +146,24 @@ static u128 magnitude_of(double t) {
     return shift >= 0 ? u128_shl(v, (unsigned)shift) : u128_shr(v, (unsigned)-shift);
 }
 
+/* Cranelift's interpreter converts a float to an integer through a
+ * saturating conversion to i128 first, and its runtests (i128-conversion.clif)
+ * encode the effect on i128 results: magnitudes beyond the i128 range clamp to
+ * i128::MIN / i128::MAX instead of trapping, also for unsigned results. */
+static bool clamp_i128(double t, u128 *out) {
+    if (t >= ldexp(1.0, 127)) {
+        *out = u128_mask(127);
+        return true;
+    }
+    if (t < -ldexp(1.0, 127)) {
+        *out = u128_shl(u128_from_u64(1), 127);
+        return true;
+    }
+    return false;
+}
+
 bool fp_to_int(double t, unsigned bits, bool is_signed, u128 *out) {
+    if (bits == 128 && (is_signed || t >= 0) && clamp_i128(t, out)) return true;
     if (is_signed) {
         double lo = -ldexp(1.0, (int)bits - 1), hi = ldexp(1.0, (int)bits - 1);
         if (!(t >= lo && t < hi)) return false;
@@ -163,6 +180,7 @@ u128 fp_to_int_sat(double x, unsigned bits, bool is_signed) {
     if (isnan(x)) return u128_from_u64(0);
     double t = trunc(x);
     u128 r;
+    if (bits == 128 && !is_signed && t < 0) return u128_from_u64(0);
     if (fp_to_int(t, bits, is_signed, &r)) return r;
     if (is_signed) return t < 0 ? u128_shl(u128_from_u64(1), bits - 1) : u128_mask(bits - 1);
     return t < 0 ? u128_from_u64(0) : u128_mask(bits);

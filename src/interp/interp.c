@@ -115,15 +115,21 @@ static clif_error *push_frame(clif_interp *in, const clif_func *f, in_prep *p, c
     }
     uint32_t nvals = f->values.len;
     if (nvals > IN_MAX_VALUES - in->vals.len) return clif_error_trap(CLIF_TRAP_STACK_OVERFLOW);
-    uint64_t sp, fp = in->stack.sp;
+    uint64_t sp, base = in->stack.sp, fp = base - 16;
     if (p->frame_size == UINT32_MAX) return clif_error_trap(CLIF_TRAP_STACK_OVERFLOW);
-    e = in_stack_push(in, p->frame_size, p->align, &sp);
+    e = in_stack_push(in, p->frame_size + 16, p->align, &sp);
+    if (e) return e;
+    uint8_t record[16];
+    in_to_bytes(u128_from_u64(in->frames.len ? top(in)->fp : 0), CLIF_I64, false, record);
+    in_to_bytes(u128_from_u64(IN_RET_BASE + IN_CODE_STRIDE * in->frames.len), CLIF_I64, false,
+                record + 8);
+    e = in_mem_write(in, fp, 16, 0, record);
     if (e) return e;
     vec_reserve(in->vals, nvals);
     uint32_t vbase = in->vals.len;
     memset(in->vals.data + vbase, 0, nvals * sizeof(in_val));
     in->vals.len += nvals;
-    in_frame fr = {f, p, vbase, entry->first, sp, fp};
+    in_frame fr = {f, p, vbase, entry->first, sp, fp, base};
     vec_push(in->frames, fr);
     in_val *V = in->vals.data + vbase;
     for (uint32_t k = 0; k < nargs; k++)
@@ -142,7 +148,7 @@ static clif_error *push_frame(clif_interp *in, const clif_func *f, in_prep *p, c
 
 static void pop_frame(clif_interp *in) {
     in_frame *fr = top(in);
-    in_stack_pop(in, fr->fp);
+    in_stack_pop(in, fr->base);
     in->vals.len = fr->vbase;
     in->frames.len--;
 }
@@ -166,6 +172,8 @@ static clif_error *branch(clif_interp *in, const clif_func *f, in_val *V, uint32
                 t[k] = V[resolve(f, a)];
             } else if ((a & 0xC0000000u) == 0x80000000u && (a & 0x3fffffffu) < in->rets.len) {
                 t[k] = in->rets.data[a & 0x3fffffffu];
+            } else if ((a & 0xC0000000u) == 0xC0000000u && (a & 0x3fffffffu) < 2) {
+                t[k] = in->exn[a & 0x3fffffffu];
             } else {
                 return engine_error("%s", "branch argument refers to a missing call result");
             }
@@ -227,6 +235,39 @@ static clif_error *do_return(clif_interp *in, flow *fl) {
     return e;
 }
 
+/* Throws an exception (args of __cranelift_throw): the innermost frame
+ * suspended at a try_call whose table handles the tag (or has a default)
+ * catches it; the frames above it are dropped. The search stops after the
+ * frame whose frame pointer is entry_fp. */
+static clif_error *do_throw(clif_interp *in, const in_val *args, flow *fl) {
+    uint64_t entry_fp = args[0].lo;
+    uint32_t tag = (uint32_t)args[3].lo;
+    for (uint32_t k = in->frames.len; k-- > 0;) {
+        in_frame *fr = &in->frames.data[k];
+        const clif_func *f = fr->f;
+        const inst_data *d = &f->insts.data[fr->pc];
+        if (d->opcode == CLIF_OP_TRY_CALL || d->opcode == CLIF_OP_TRY_CALL_INDIRECT) {
+            const extable_data *et = &f->extables.data[d->ent];
+            for (uint32_t j = 0; j < et->nitems; j++) {
+                const extable_item *it = &f->extable_items.data[et->items + j];
+                if (it->kind == EXI_CONTEXT || (it->kind == EXI_TAG && it->tag != tag)) continue;
+                in->exn[0] = args[4];
+                in->exn[1] = args[5];
+                while (in->frames.len > k + 1)
+                    pop_frame(in);
+                clif_inst next;
+                clif_error *e = branch(in, f, in->vals.data + fr->vbase, it->call, &next);
+                fr->pc = next;
+                *fl = FLOW_FRAME;
+                return e;
+            }
+        }
+        if (fr->fp == entry_fp) break;
+    }
+    clif_location loc = {NULL, 0, 0};
+    return clif_error_new(CLIF_ERR_TRAP, loc, "uncaught exception with tag %u", tag);
+}
+
 static clif_error *do_call(clif_interp *in, const inst_data *d, clif_inst i, flow *fl) {
     in_frame *fr = top(in);
     const clif_func *f = fr->f;
@@ -246,7 +287,9 @@ static clif_error *do_call(clif_interp *in, const inst_data *d, clif_inst i, flo
                                       "indirect call to 0x%llx, which is no function",
                                       (unsigned long long)addr);
     } else {
-        e = in_resolve_callee(in, fr->p, d->ent, &t);
+        /* try_call keeps its callee in imm (ent is the exception table). */
+        uint32_t ref = info->format == CLIF_FMT_TRY_CALL ? (uint32_t)d->imm : d->ent;
+        e = in_resolve_callee(in, fr->p, ref, &t);
         if (e) return e;
     }
     uint32_t first = indirect ? 1 : 0, n = d->nargs - first;
@@ -256,6 +299,11 @@ static clif_error *do_call(clif_interp *in, const inst_data *d, clif_inst i, flo
     in_target *tg = &in->targets.data[t];
     if (tg->kind == IN_TARGET_LIBCALL) {
         fr->pc = i;
+        if (tg->libcall == IN_LIBCALL_THROW) {
+            if (!in_libcall_sig_ok(IN_LIBCALL_THROW, f, sig) || n != 6)
+                return engine_error("%s", "__cranelift_throw called with a wrong signature");
+            return do_throw(in, in->tmp.data, fl);
+        }
         vec_reserve(in->rets, sig->nreturns);
         in->rets.len = sig->nreturns;
         e = in_libcall_run(in, tg->libcall, f, sig, in->tmp.data, n, in->rets.data);
@@ -304,8 +352,10 @@ static clif_type ctrl_type(const clif_func *f, const inst_data *d) {
     }
 }
 
+/* Values are at most 128 bits. Dynamic vectors have a scale of 1: `i32x4xN`
+ * is as large as i32x4 (as with aarch64's Neon), so they fit too. */
 static bool type_too_wide(clif_type t) {
-    return clif_type_is_dynamic(t) || clif_type_bits(t) > 128;
+    return clif_type_bits(t) > 128;
 }
 
 /* Executes one non-control instruction through its handler. */

@@ -2,7 +2,9 @@
  * address space, and the handler table the opcode files fill.
  *
  * Every value is an in_val (a u128): a scalar zero-extended to 128 bits, a
- * vector with lane i at bits [i*w, (i+1)*w). Floats are their IEEE bits. */
+ * vector with lane i at bits [i*w, (i+1)*w). Floats are their IEEE bits.
+ * Dynamic vectors (`i32x4xN`) have a scale of 1: they are their base vector,
+ * as aarch64's Neon lowering makes them (dyn_scale_target_const is 1). */
 #ifndef CLIF_INTERP_INTERNAL_H
 #define CLIF_INTERP_INTERNAL_H
 
@@ -15,14 +17,20 @@ typedef u128 in_val;
 /* ---- The synthetic address space ----
  * Programs never see host pointers. The stack grows down from IN_STACK_TOP;
  * the live part [sp, IN_STACK_TOP) is addressable. Function addresses (from
- * func_addr) are IN_CODE_BASE + IN_CODE_STRIDE * target and cannot be read or
- * written. Everything else is unmapped: an access traps. All addresses fit in
- * 32 bits so that i32 pointers work. */
+ * func_addr) are IN_CODE_BASE + IN_CODE_STRIDE * target, return addresses
+ * are above IN_RET_BASE; the code region [IN_CODE_BASE, IN_CODE_END) reads as
+ * zeros and cannot be written. Everything else is unmapped: an access traps.
+ * All addresses fit in 32 bits so that i32 pointers work.
+ *
+ * Each frame is, from the top: a 16-byte frame record (caller's frame
+ * pointer, return address; get_frame_pointer gives its address), then the
+ * stack slots. */
 #define IN_STACK_TOP   0x80000000ull
 #define IN_STACK_LIMIT (256ull << 20)
 #define IN_CODE_BASE   0x10000000ull
 #define IN_CODE_STRIDE 16ull
-#define IN_RET_BASE    0x18000000ull /* what get_return_address reports */
+#define IN_RET_BASE    0x18000000ull /* return addresses */
+#define IN_CODE_END    0x20000000ull
 /* Most value slots all live frames may hold together (16 bytes each). */
 #define IN_MAX_VALUES (16u << 20)
 
@@ -38,7 +46,7 @@ typedef struct in_prep {
     const clif_func *f;
     uint32_t frame_size; /* bytes of stack slots, 16-aligned (UINT32_MAX: too large) */
     uint32_t align;      /* alignment of the frame's sp */
-    bool wide;           /* has values wider than 128 bits or dynamic vectors */
+    bool wide;           /* has values wider than 128 bits */
     uint32_t *slot_off;  /* per stack slot: offset from the frame's sp */
     uint32_t *callee;    /* per function reference: target index + 1, 0 = unresolved */
     int32_t vmctx;       /* index of the vmctx parameter, -1 if none */
@@ -60,7 +68,8 @@ typedef struct in_frame {
     uint32_t vbase; /* first value slot */
     clif_inst pc;   /* executing instruction (the call while a callee runs) */
     uint64_t sp;    /* frame's lowest stack address */
-    uint64_t fp;    /* frame's top (the caller's sp) */
+    uint64_t fp;    /* its frame record: [fp] = caller's fp, [fp + 8] = return address */
+    uint64_t base;  /* frame's top (the caller's sp) */
 } in_frame;
 
 struct in_op;
@@ -78,6 +87,7 @@ struct clif_interp {
     VEC(in_val) vals;
     VEC(in_val) tmp;  /* arguments in flight */
     VEC(in_val) rets; /* return values in flight */
+    in_val exn[2];    /* payloads of the exception in flight */
     in_stack stack;
     in_val pinned;
     uint64_t executed;
@@ -159,6 +169,12 @@ uint64_t in_target_address(uint32_t target);
 uint32_t in_address_target(const clif_interp *in, uint64_t addr);
 
 /* ---- Libcalls (libcall.c) ---- */
+/* The libcall that throws an exception, as Cranelift's filetest runner
+ * provides it: __cranelift_throw(entry_fp, exit_fp, exit_pc, tag: i32,
+ * payload0, payload1). The engine runs it (it unwinds frames). */
+#define IN_LIBCALL_THROW 0
+/* Checks a libcall's signature as the caller declares it. */
+bool in_libcall_sig_ok(int id, const clif_func *f, const sig_data *sig);
 /* The libcall id of a name (without '%'), or -1. */
 int in_libcall_lookup(const char *name);
 const char *in_libcall_name(int id);

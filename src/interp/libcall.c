@@ -8,6 +8,7 @@
 #include "interp/interp.h"
 
 enum {
+    LC_THROW = IN_LIBCALL_THROW,
     LC_PROBESTACK,
     LC_CEIL_F32,
     LC_CEIL_F64,
@@ -30,13 +31,21 @@ enum {
 static const struct {
     const char *name, *params, *returns;
 } libcalls[LC_COUNT] = {
-    [LC_PROBESTACK] = {"Probestack", "", ""},    [LC_CEIL_F32] = {"CeilF32", "f", "f"},
-    [LC_CEIL_F64] = {"CeilF64", "d", "d"},       [LC_FLOOR_F32] = {"FloorF32", "f", "f"},
-    [LC_FLOOR_F64] = {"FloorF64", "d", "d"},     [LC_TRUNC_F32] = {"TruncF32", "f", "f"},
-    [LC_TRUNC_F64] = {"TruncF64", "d", "d"},     [LC_NEAREST_F32] = {"NearestF32", "f", "f"},
-    [LC_NEAREST_F64] = {"NearestF64", "d", "d"}, [LC_FMA_F32] = {"FmaF32", "fff", "f"},
-    [LC_FMA_F64] = {"FmaF64", "ddd", "d"},       [LC_MEMCPY] = {"Memcpy", "ppi", ""},
-    [LC_MEMSET] = {"Memset", "pii", ""},         [LC_MEMMOVE] = {"Memmove", "ppi", ""},
+    [LC_THROW] = {"__cranelift_throw", "pppiii", ""},
+    [LC_PROBESTACK] = {"Probestack", "", ""},
+    [LC_CEIL_F32] = {"CeilF32", "f", "f"},
+    [LC_CEIL_F64] = {"CeilF64", "d", "d"},
+    [LC_FLOOR_F32] = {"FloorF32", "f", "f"},
+    [LC_FLOOR_F64] = {"FloorF64", "d", "d"},
+    [LC_TRUNC_F32] = {"TruncF32", "f", "f"},
+    [LC_TRUNC_F64] = {"TruncF64", "d", "d"},
+    [LC_NEAREST_F32] = {"NearestF32", "f", "f"},
+    [LC_NEAREST_F64] = {"NearestF64", "d", "d"},
+    [LC_FMA_F32] = {"FmaF32", "fff", "f"},
+    [LC_FMA_F64] = {"FmaF64", "ddd", "d"},
+    [LC_MEMCPY] = {"Memcpy", "ppi", ""},
+    [LC_MEMSET] = {"Memset", "pii", ""},
+    [LC_MEMMOVE] = {"Memmove", "ppi", ""},
     [LC_MEMCMP] = {"Memcmp", "ppi", "i"},
 };
 
@@ -61,9 +70,9 @@ static bool kind_ok(char k, clif_type t) {
 
 /* The returns list may be empty (C's memcpy returns dst; Cranelift's
  * signatures usually drop it) or give the documented result. */
-static bool sig_ok(int id, const clif_func *f, const sig_data *sig) {
+bool in_libcall_sig_ok(int id, const clif_func *f, const sig_data *sig) {
     const char *ps = libcalls[id].params, *rs = libcalls[id].returns;
-    if (sig->nparams != strlen(ps)) return false;
+    if (id < 0 || id >= LC_COUNT || sig->nparams != strlen(ps)) return false;
     for (uint32_t k = 0; k < sig->nparams; k++)
         if (!kind_ok(ps[k], f->abi_params.data[sig->params + k].type)) return false;
     if (id == LC_MEMCPY || id == LC_MEMMOVE || id == LC_MEMSET)
@@ -106,7 +115,7 @@ static clif_error *copy_bytes(clif_interp *in, uint64_t dst, uint64_t src, uint6
 clif_error *in_libcall_run(clif_interp *in, int id, const clif_func *f, const sig_data *sig,
                            const in_val *args, uint32_t nargs, in_val *rets) {
     clif_location loc = {NULL, 0, 0};
-    if (id < 0 || id >= LC_COUNT || !sig_ok(id, f, sig) || nargs != sig->nparams)
+    if (id < 0 || id >= LC_COUNT || !in_libcall_sig_ok(id, f, sig) || nargs != sig->nparams)
         return clif_error_new(CLIF_ERR_ARGUMENT, loc, "libcall %%%s called with a wrong signature",
                               in_libcall_name(id));
     switch (id) {

@@ -21,6 +21,10 @@ static bool range_ok(const clif_func *f, uint32_t start, uint32_t n) {
     return start <= f->pool.len && n <= f->pool.len - start;
 }
 
+static bool range_ok_items(const clif_func *f, uint32_t start, uint32_t n) {
+    return start <= f->extable_items.len && n <= f->extable_items.len - start;
+}
+
 static clif_error *check_block_call(const clif_func *f, uint32_t bc, bool allow_refs) {
     if (bc >= f->block_calls.len) return bad(f, "block call out of range");
     const block_call *c = &f->block_calls.data[bc];
@@ -78,10 +82,18 @@ static clif_error *validate(const clif_func *f) {
                 break;
             }
             case CLIF_FMT_TRY_CALL:
-            case CLIF_FMT_TRY_CALL_INDIRECT:
+            case CLIF_FMT_TRY_CALL_INDIRECT: {
                 if (d->ent >= f->extables.len) return bad(f, "exception table out of range");
-                e = check_block_call(f, f->extables.data[d->ent].normal, true);
+                const extable_data *et = &f->extables.data[d->ent];
+                e = check_block_call(f, et->normal, true);
+                if (!e && !range_ok_items(f, et->items, et->nitems))
+                    return bad(f, "exception table items out of range");
+                for (uint32_t k = 0; k < et->nitems && !e; k++) {
+                    const extable_item *it = &f->extable_items.data[et->items + k];
+                    if (it->kind != EXI_CONTEXT) e = check_block_call(f, it->call, true);
+                }
                 break;
+            }
             default: break;
             }
             if (e) return e;
@@ -129,7 +141,7 @@ clif_error *in_prepare(clif_interp *in, const clif_func *f, in_prep **out) {
         }
     for (uint32_t v = 0; v < f->values.len && !p->wide; v++) {
         clif_type t = f->values.data[v].type;
-        p->wide = clif_type_is_dynamic(t) || clif_type_bits(t) > 128;
+        p->wide = clif_type_bits(t) > 128;
     }
     vec_push(in->preps, p);
     *out = p;

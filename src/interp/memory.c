@@ -79,6 +79,10 @@ static clif_error *mem_trap(clif_memflags fl, uint64_t addr, uint32_t size) {
 clif_error *in_mem_read(clif_interp *in, uint64_t addr, uint32_t size, clif_memflags fl,
                         uint8_t *out) {
     uint8_t *p = mem_at(in, addr, size);
+    if (!p && addr >= IN_CODE_BASE && addr < IN_CODE_END && size <= IN_CODE_END - addr) {
+        memset(out, 0, size); /* code: readable, holds no machine code */
+        return NULL;
+    }
     if (!p) return mem_trap(fl, addr, size);
     memcpy(out, p, size);
     return NULL;
@@ -324,7 +328,8 @@ clif_error *in_global_value(const in_op *o, clif_global_value gv, in_val *out) {
             v = u128_trunc(u128_add(v, u128_from_i64(d->offset)), bits ? bits : 64);
             break;
         case CLIF_GV_SYMBOL: e = gv_symbol(o, d, &v); break;
-        default: e = in_unsupported_msg(o, "dynamic scale global values"); break;
+        case CLIF_GV_DYN_SCALE: v = u128_from_u64(1); break; /* see interp.h */
+        default: e = in_unsupported_msg(o, "unknown global value kind"); break;
         }
     }
     free(chain);

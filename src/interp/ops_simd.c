@@ -208,9 +208,12 @@ static clif_error *op_blendv(const in_op *o, const in_val *a, in_val *r) {
     return NULL;
 }
 
-static clif_error *op_unsupported(const in_op *o, const in_val *a, in_val *r) {
-    (void)a, (void)r;
-    return in_unsupported(o, o->ctrl);
+/* With a dynamic scale of 1 the only 128-bit part of a dynamic vector is
+ * part 0: the vector itself. */
+static clif_error *op_extract_vector(const in_op *o, const in_val *a, in_val *r) {
+    if (o->d->lane != 0) return in_unsupported_msg(o, "part index beyond the dynamic scale of 1");
+    *r = a[0];
+    return NULL;
 }
 
 const in_op_fn in_ops_simd[CLIF_OP_COUNT] = {
@@ -237,5 +240,5 @@ const in_op_fn in_ops_simd[CLIF_OP_COUNT] = {
     [CLIF_OP_FVPROMOTE_LOW] = op_fvpromote_low,
     [CLIF_OP_X86_PMADDUBSW] = op_pmaddubsw,
     [CLIF_OP_BLENDV] = op_blendv,
-    [CLIF_OP_EXTRACT_VECTOR] = op_unsupported,
+    [CLIF_OP_EXTRACT_VECTOR] = op_extract_vector,
 };

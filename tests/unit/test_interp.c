@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cranelift.h"
+#include "ir/function.h" /* exception tables and stack_limit have no builder API yet */
 
 /* ---- Helpers ---- */
 
@@ -594,7 +595,7 @@ static void test_memory_bounds(void **state) {
                               0x80000000ull,
                               0xdeadbeefcafef00dull,
                               UINT64_MAX,
-                              0x10000000ull /* a function address */};
+                              0x1ffffffcull /* straddles the end of code */};
     for (size_t k = 0; k < sizeof addrs / sizeof addrs[0]; k++) {
         fn x = begin("oob", &i64, 1, &i64, 1);
         clif_value v = clif_ins_load(x.f, x.b, CLIF_OP_LOAD, CLIF_I64, 0, x.p[0], 0);
@@ -603,11 +604,13 @@ static void test_memory_bounds(void **state) {
         expect_trap(x.f, &a, 1, CLIF_TRAP_HEAP_OUT_OF_BOUNDS);
         clif_func_free(x.f);
     }
-    /* The trap code of the memflags is used. */
+    /* The trap code of the memflags is used; code is read-only. */
     fn x = begin("oobcode", &i64, 1, &i64, 1);
     clif_ins_store(x.f, x.b, CLIF_OP_STORE, 7u << 8, x.p[0], x.p[0], 0);
     clif_ins_return(x.f, x.b, &x.p[0], 1);
     clif_data_value a = dv(CLIF_I64, 4);
+    expect_trap(x.f, &a, 1, 7);
+    a = dv(CLIF_I64, 0x10000000ull); /* a function address */
     expect_trap(x.f, &a, 1, 7);
     clif_func_free(x.f);
     /* Reading past the end of the stack region traps; inside it works. */
@@ -1033,6 +1036,148 @@ static void test_simd(void **state) {
     clif_func_free(x.f);
 }
 
+/* ---- Exceptions, frame records, stack limits ---- */
+
+static clif_func_ref import_fn(clif_func *f, const char *name, const clif_type *ps, uint32_t np,
+                               const clif_type *rs, uint32_t nr, clif_sig_ref *sr) {
+    clif_abi_param p[8], r[8];
+    memset(p, 0, sizeof p);
+    memset(r, 0, sizeof r);
+    for (uint32_t i = 0; i < np; i++)
+        p[i].type = ps[i];
+    for (uint32_t i = 0; i < nr; i++)
+        r[i].type = rs[i];
+    clif_signature sig = {p, np, r, nr, CLIF_CC_SYSTEM_V};
+    *sr = clif_import_signature(f, &sig);
+    clif_ext_name n = {CLIF_NAME_TESTCASE, 0, 0, name};
+    return clif_import_function(f, &n, *sr, false);
+}
+
+static void test_exceptions(void **state) {
+    (void)state;
+    clif_type i32 = CLIF_I32, i64 = CLIF_I64;
+    /* %thrower(tag) throws (42, 100) with `tag` unless tag == 0, then returns 7. */
+    fn t = begin("thrower", &i32, 1, &i64, 1);
+    clif_type tps[6] = {CLIF_I64, CLIF_I64, CLIF_I64, CLIF_I32, CLIF_I64, CLIF_I64};
+    clif_sig_ref tsr;
+    clif_func_ref thr = import_fn(t.f, "__cranelift_throw", tps, 6, NULL, 0, &tsr);
+    clif_block doit = clif_create_block(t.f), ret = clif_create_block(t.f);
+    clif_append_block(t.f, doit);
+    clif_append_block(t.f, ret);
+    clif_block_call yes = {doit, NULL, 0}, no = {ret, NULL, 0};
+    clif_ins_brif(t.f, t.b, t.p[0], &yes, &no);
+    clif_inst_desc gfp = {.opcode = CLIF_OP_GET_FRAME_POINTER, .ctrl_type = CLIF_I64};
+    clif_value fp = clif_inst_result(t.f, clif_build(t.f, doit, &gfp), 0);
+    clif_value zero = clif_ins_iconst(t.f, doit, CLIF_I64, 0);
+    clif_value a = clif_ins_iconst(t.f, doit, CLIF_I64, 42),
+               b = clif_ins_iconst(t.f, doit, CLIF_I64, 100);
+    clif_value targs[6] = {zero, fp, zero, t.p[0], a, b};
+    clif_ins_call(t.f, doit, thr, targs, 6);
+    clif_ins_trap(t.f, doit, 1);
+    clif_value seven = clif_ins_iconst(t.f, ret, CLIF_I64, 7);
+    clif_ins_return(t.f, ret, &seven, 1);
+
+    /* %catcher(tag): try_call %thrower(tag), block1(ret0), [tag1: block2(exn0, exn1),
+     * default: block3] */
+    fn c = begin("catcher", &i32, 1, &i64, 1);
+    clif_sig_ref sr;
+    clif_func_ref callee = import_fn(c.f, "thrower", &i32, 1, &i64, 1, &sr);
+    clif_block b1 = clif_create_block(c.f), b2 = clif_create_block(c.f),
+               b3 = clif_create_block(c.f);
+    clif_append_block(c.f, b1);
+    clif_append_block(c.f, b2);
+    clif_append_block(c.f, b3);
+    clif_value r0 = clif_append_block_param(c.f, b1, CLIF_I64);
+    clif_ins_return(c.f, b1, &r0, 1);
+    clif_value e0 = clif_append_block_param(c.f, b2, CLIF_I64);
+    clif_value e1 = clif_append_block_param(c.f, b2, CLIF_I64);
+    clif_value diff = clif_ins_binary(c.f, b2, CLIF_OP_ISUB, e1, e0);
+    clif_ins_return(c.f, b2, &diff, 1);
+    clif_value m1 = clif_ins_iconst(c.f, b3, CLIF_I64, -1);
+    clif_ins_return(c.f, b3, &m1, 1);
+    uint32_t ret0 = CLIF_BLOCKARG_RET(0), exn[2] = {CLIF_BLOCKARG_EXN(0), CLIF_BLOCKARG_EXN(1)};
+    clif_block_call normal = {b1, &ret0, 1}, h1 = {b2, exn, 2}, h2 = {b3, NULL, 0};
+    extable_data et = {sr, ir_add_block_call(c.f, &normal), c.f->extable_items.len, 2};
+    extable_item it1 = {EXI_TAG, 1, ir_add_block_call(c.f, &h1)};
+    extable_item it2 = {EXI_DEFAULT, 0, ir_add_block_call(c.f, &h2)};
+    vec_push(c.f->extable_items, it1);
+    vec_push(c.f->extable_items, it2);
+    vec_push(c.f->extables, et);
+    clif_inst_desc tc = {.opcode = CLIF_OP_TRY_CALL,
+                         .entity = c.f->extables.len - 1,
+                         .imm = callee,
+                         .args = &c.p[0],
+                         .nargs = 1};
+    clif_build(c.f, c.b, &tc);
+
+    clif_interp *in = clif_interp_new();
+    clif_interp_add_function(in, t.f);
+    clif_data_value arg = dv(CLIF_I32, 1), out;
+    uint32_t n;
+    no_error(clif_interp_call(in, c.f, &arg, 1, &out, 1, &n));
+    assert_int_equal(lo64(&out), 58);
+    arg = dv(CLIF_I32, 5); /* caught by the default handler */
+    no_error(clif_interp_call(in, c.f, &arg, 1, &out, 1, &n));
+    assert_int_equal(lo64(&out), (uint64_t)-1);
+    arg = dv(CLIF_I32, 0); /* normal return: ret0 */
+    no_error(clif_interp_call(in, c.f, &arg, 1, &out, 1, &n));
+    assert_int_equal(lo64(&out), 7);
+    /* Thrown without a try_call: uncaught. */
+    arg = dv(CLIF_I32, 1);
+    clif_error *e = clif_interp_call(in, t.f, &arg, 1, &out, 1, &n);
+    assert_non_null(e);
+    assert_non_null(strstr(clif_error_message(e), "uncaught exception"));
+    clif_error_free(e);
+    clif_interp_free(in);
+    clif_func_free(c.f);
+    clif_func_free(t.f);
+    (void)i64;
+}
+
+static void test_frames_and_stack_limit(void **state) {
+    (void)state;
+    clif_type i64 = CLIF_I64, i8 = CLIF_I8;
+    /* %inner() -> i64 returns [get_frame_pointer]: the caller's frame pointer. */
+    fn inner = begin("inner", NULL, 0, &i64, 1);
+    clif_inst_desc gfp = {.opcode = CLIF_OP_GET_FRAME_POINTER, .ctrl_type = CLIF_I64};
+    clif_value fp = clif_inst_result(inner.f, clif_build(inner.f, inner.b, &gfp), 0);
+    clif_value up = clif_ins_load(inner.f, inner.b, CLIF_OP_LOAD, CLIF_I64, 0, fp, 0);
+    clif_ins_return(inner.f, inner.b, &up, 1);
+    fn outer = begin("outer", NULL, 0, &i8, 1);
+    clif_sig_ref sr;
+    clif_func_ref fr = import_fn(outer.f, "inner", NULL, 0, &i64, 1, &sr);
+    clif_create_stack_slot(outer.f, 24, 3);
+    clif_value myfp = clif_inst_result(outer.f, clif_build(outer.f, outer.b, &gfp), 0);
+    clif_inst call = clif_ins_call(outer.f, outer.b, fr, NULL, 0);
+    clif_value eq =
+        clif_ins_icmp(outer.f, outer.b, CLIF_ICC_EQ, myfp, clif_inst_result(outer.f, call, 0));
+    clif_ins_return(outer.f, outer.b, &eq, 1);
+    clif_interp *in = clif_interp_new();
+    clif_interp_add_function(in, inner.f);
+    clif_data_value out;
+    uint32_t n;
+    no_error(clif_interp_call(in, outer.f, NULL, 0, &out, 1, &n));
+    assert_int_equal(lo64(&out), 1);
+    clif_interp_free(in);
+    clif_func_free(inner.f);
+    clif_func_free(outer.f);
+
+    /* stack_limit = vmctx: the frame must lie above the limit. */
+    clif_abi_param p = {CLIF_I64, 0, CLIF_ARG_VMCTX, 0};
+    fn x = begin("limited", &i64, 1, &i64, 1);
+    clif_signature sig = {&p, 1, &p, 1, CLIF_CC_SYSTEM_V};
+    clif_func_set_signature(x.f, &sig);
+    clif_global_value_data g0 = {.kind = CLIF_GV_VMCTX, .type = CLIF_I64};
+    x.f->stack_limit = clif_create_global_value(x.f, &g0);
+    clif_create_stack_slot(x.f, 64, 3);
+    clif_ins_return(x.f, x.b, &x.p[0], 1);
+    clif_data_value a = dv(CLIF_I64, 0x1000);
+    assert_int_equal(run1(x.f, &a, 1), 0x1000);
+    a = dv(CLIF_I64, 0x7ffffff0);
+    expect_trap(x.f, &a, 1, CLIF_TRAP_STACK_OVERFLOW);
+    clif_func_free(x.f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrapping),
@@ -1058,6 +1203,8 @@ int main(void) {
         cmocka_unit_test(test_global_values_and_regs),
         cmocka_unit_test(test_f128_and_unsupported),
         cmocka_unit_test(test_simd),
+        cmocka_unit_test(test_exceptions),
+        cmocka_unit_test(test_frames_and_stack_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
