@@ -58,8 +58,10 @@ static uint32_t type_parts(clif_type t, clif_type parts[2]) {
     case CLIF_I16:
     case CLIF_I32:
     case CLIF_I64:
+    case CLIF_F16:
     case CLIF_F32:
-    case CLIF_F64: parts[0] = t; return 1;
+    case CLIF_F64:
+    case CLIF_F128: parts[0] = t; return 1;
     case CLIF_I128: parts[0] = parts[1] = CLIF_I64; return 2;
     default: return 0;
     }

@@ -6,6 +6,7 @@
 
 #include "clif/verifier.h"
 #include "machinst/emit.h"
+#include "machinst/libcall.h"
 #include "machinst/lower.h"
 #include "machinst/target.h"
 
@@ -42,12 +43,13 @@ static clif_error *fail(const clif_func *f, clif_error_kind kind, const char *ms
     return clif_error_context(e, "in function %s", func_name(f, name, sizeof name));
 }
 
-static void add_name(clif_compiled *c, const clif_func *f, const name_data *n, clif_reloc *r) {
+static void add_name(clif_compiled *c, const clif_func *f, const name_data *n, const char *str,
+                     clif_reloc *r) {
     r->name.kind = (clif_name_kind)n->kind;
     r->name.ns = n->ns;
     r->name.index = n->index;
     r->name.str = NULL;
-    const char *s = n->kind == CLIF_NAME_TESTCASE ? ir_str(f, n->str) : "";
+    const char *s = str ? str : n->kind == CLIF_NAME_TESTCASE ? ir_str(f, n->str) : "";
     uint32_t len = (uint32_t)strlen(s);
     vec_push(c->reloc_names, c->strings.len);
     vec_reserve(c->strings, len + 1);
@@ -74,12 +76,10 @@ static void package(clif_compiled *c, const clif_func *f, const mc_buffer *buf, 
             n = &f->ext_funcs.data[m->index].name;
         else if (m->target == MC_TARGET_SYMBOL && m->index < f->gvs.len)
             n = &f->gvs.data[m->index].name;
-        if (n) {
-            add_name(c, f, n, &r);
-        } else {
-            name_data none = {CLIF_NAME_TESTCASE, 0, 0, 0};
-            add_name(c, f, &none, &r);
-        }
+        name_data none = {CLIF_NAME_TESTCASE, 0, 0, 0};
+        if (m->target == MC_TARGET_LIBCALL) r.is_func = true;
+        add_name(c, f, n ? n : &none,
+                 m->target == MC_TARGET_LIBCALL ? libcall_name((libcall)m->index) : NULL, &r);
         vec_push(c->relocs, r);
     }
     for (uint32_t i = 0; i < c->relocs.len; i++)

@@ -8,7 +8,8 @@
 
 #define VCODE_VECS(X)                                                                              \
     X(insts)                                                                                       \
-    X(op_start) X(ops) X(clobbers) X(inst_flags) X(srcline) X(block_insts) X(succ_start) X(succs)  \
+    X(op_start)                                                                                    \
+    X(ops) X(clobbers) X(inst_flags) X(srcline) X(block_insts) X(succ_start) X(succs)              \
         X(pred_start) X(preds) X(param_start) X(params) X(edge_arg_start) X(edge_args)             \
             X(vreg_class) X(vreg_type) X(vreg_alias) X(consts) X(const_data)
 

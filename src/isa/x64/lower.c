@@ -2,6 +2,7 @@
  * the helpers every lower_*.c file uses (temporaries, constants, address
  * modes, operand fusion, common instruction shapes). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "isa/x64/x64.h"
@@ -397,6 +398,8 @@ x64_rmi x64_put_rmi(lower_ctx *ctx, clif_value v, uint32_t load_bytes, bool allo
 
 /* ---- arguments, jumps, dispatch ---- */
 
+static bool stack_limit_check(lower_ctx *ctx);
+
 bool x64_lower_entry(lower_ctx *ctx) {
     const clif_func *f = ctx->f;
     const block_data *entry = &f->blocks.data[f->first_block];
@@ -441,15 +444,78 @@ bool x64_lower_entry(lower_ctx *ctx) {
         x64_addr a = {X64_MK_INCOMING, CLIF_NONE, CLIF_NONE, X64_RBP, 0, (int32_t)p->offset, 0, 0};
         x64_build lb;
         if (p->rclass == RA_CLASS_FLOAT)
-            xb_form(&lb, x64_bytes(p->type) == 4   ? X64_MOVSS_X_XM32
-                         : x64_bytes(p->type) == 8 ? X64_MOVSD_X_XM64
-                                                   : X64_MOVDQU_X_XM128);
+            xb_form(&lb, x64_xmm_load_form(x64_bytes(p->type)));
         else
             xb_form(&lb, X64_MOV_R64_RM64);
         xb_mem(&lb, 1, &a);
         xb_reg(&lb, 0, xb_def(&lb, later_v[i]));
         xb_emit(ctx, &lb);
     }
+    if (f->stack_limit != CLIF_NONE) return stack_limit_check(ctx);
+    return true;
+}
+
+/* The value of global value `gv`, computed along its chain of bases
+ * (iteratively: the chain length is input-controlled). */
+static bool gv_value(lower_ctx *ctx, clif_global_value gv, ra_vreg *out) {
+    const clif_func *f = ctx->f;
+    uint32_t n = 0, cap = f->gvs.len + 1;
+    clif_global_value *chain = cl_xmalloc(cap * sizeof *chain);
+    clif_global_value g = gv;
+    while (g < f->gvs.len && n < cap &&
+           (f->gvs.data[g].kind == CLIF_GV_LOAD || f->gvs.data[g].kind == CLIF_GV_IADD_IMM)) {
+        chain[n++] = g;
+        g = f->gvs.data[g].base;
+    }
+    ra_vreg v = CLIF_NONE;
+    if (g < f->gvs.len && f->gvs.data[g].kind == CLIF_GV_VMCTX) {
+        for (uint32_t i = 0; i < f->sig.nparams; i++) {
+            if (f->abi_params.data[f->sig.params + i].purpose != CLIF_ARG_VMCTX) continue;
+            const block_data *entry = &f->blocks.data[f->first_block];
+            if (i < entry->nparams) v = lw_put_in_reg(ctx, f->pool.data[entry->params + i]);
+            break;
+        }
+    }
+    if (v == CLIF_NONE) {
+        free(chain);
+        return lw_unsupported(ctx, "unsupported: global value gv%u on x86_64", gv);
+    }
+    while (n > 0) {
+        const gv_data *d = &f->gvs.data[chain[--n]];
+        ra_vreg r = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+        if (d->offset < INT32_MIN || d->offset > INT32_MAX) {
+            free(chain);
+            return lw_unsupported(ctx, "unsupported: global value offset beyond 32 bits");
+        }
+        if (d->kind == CLIF_GV_LOAD) {
+            x64_addr a = {X64_MK_NONE, v, CLIF_NONE, X64_NOREG, 0, (int32_t)d->offset, 0, 0};
+            x64_build b;
+            xb_form(&b, x64_bytes(d->type) == 4 ? X64_MOV_R32_RM32 : X64_MOV_R64_RM64);
+            xb_mem(&b, 1, &a);
+            xb_reg(&b, 0, xb_def(&b, r));
+            xb_emit(ctx, &b);
+        } else {
+            x64_rmi k = {X64_RMI_IMM, CLIF_NONE, {0}, d->offset};
+            x64_emit_alu(ctx, X64_ALU_ADD, 8, r, v, &k);
+        }
+        v = r;
+    }
+    free(chain);
+    *out = v;
+    return true;
+}
+
+/* Traps with stk_ovf when the stack pointer is below the function's stack
+ * limit (checked after the frame is allocated). */
+static bool stack_limit_check(lower_ctx *ctx) {
+    ra_vreg limit;
+    if (!gv_value(ctx, ctx->f->stack_limit, &limit)) return false;
+    x64_build b;
+    xb_form(&b, X64_CMP_R64_RM64);
+    xb_reg(&b, 0, X64_PHYS(X64_RSP));
+    xb_reg(&b, 1, xb_use(&b, limit));
+    xb_emit(ctx, &b);
+    x64_trapif(ctx, X64_CC_B, X64_CC_B, X64_CC_ONE, CLIF_TRAP_STACK_OVERFLOW);
     return true;
 }
 

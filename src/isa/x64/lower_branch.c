@@ -75,7 +75,7 @@ static bool lower_return(lower_ctx *ctx, clif_inst inst) {
                           0,           (int32_t)p->offset, 0,         0};
             x64_build sb;
             if (p->rclass == RA_CLASS_FLOAT)
-                xb_form(&sb, x64_bytes(p->type) == 4 ? X64_MOVSS_M32_X : X64_MOVSD_M64_X);
+                xb_form(&sb, x64_xmm_store_form(x64_bytes(p->type)));
             else
                 xb_form(&sb, X64_MOV_RM64_R64);
             xb_mem(&sb, 0, &a);

@@ -40,9 +40,7 @@ static void store_outgoing(lower_ctx *ctx, ra_vreg v, const abi_part *p) {
     x64_addr a = {X64_MK_OUTGOING, CLIF_NONE, CLIF_NONE, X64_RSP, 0, (int32_t)p->offset, 0, 0};
     x64_build b;
     if (p->rclass == RA_CLASS_FLOAT)
-        xb_form(&b, x64_bytes(p->type) == 4   ? X64_MOVSS_M32_X
-                    : x64_bytes(p->type) == 8 ? X64_MOVSD_M64_X
-                                              : X64_MOVDQU_XM128_X);
+        xb_form(&b, x64_xmm_store_form(x64_bytes(p->type)));
     else
         xb_form(&b, X64_MOV_RM64_R64);
     xb_mem(&b, 0, &a);
@@ -145,7 +143,7 @@ static bool lower_call(lower_ctx *ctx, clif_inst inst, bool indirect) {
                           0};
             x64_build lb;
             if (p->rclass == RA_CLASS_FLOAT)
-                xb_form(&lb, x64_bytes(p->type) == 4 ? X64_MOVSS_X_XM32 : X64_MOVSD_X_XM64);
+                xb_form(&lb, x64_xmm_load_form(x64_bytes(p->type)));
             else
                 xb_form(&lb, X64_MOV_R64_RM64);
             xb_mem(&lb, 1, &a);
@@ -157,12 +155,96 @@ static bool lower_call(lower_ctx *ctx, clif_inst inst, bool indirect) {
     return true;
 }
 
+static bool lower_return_call(lower_ctx *ctx, clif_inst inst, bool indirect) {
+    abi_sig s;
+    abi_sig_init(&s);
+    if (!call_sig(ctx, inst, &s)) {
+        abi_sig_free(&s);
+        return false;
+    }
+    uint32_t first = indirect ? 1 : 0;
+    uint32_t nargs = lw_num_args(ctx, inst) - first;
+    uint32_t n_g = (s.stack_args + 7) & ~7u, n_f = (ctx->sig.stack_args + 7) & ~7u;
+    uint32_t pops_g = s.conv->callee_pops ? n_g : 0;
+    uint32_t pops_f = ctx->sig.conv->callee_pops ? n_f : 0;
+    if ((n_g && !pops_g) || nargs != s.args.len || s.conv->shadow_space ||
+        ctx->sig.conv->shadow_space || s.has_ret_area != ctx->sig.has_ret_area) {
+        abi_sig_free(&s);
+        return lw_unsupported(ctx, "unsupported: %s with this signature on x86_64",
+                              clif_opcode_info_of(lw_opcode(ctx, inst))->name);
+    }
+    /* The frame must be big enough that the staged arguments (at its
+     * bottom) and their destination (near its top) do not overlap. */
+    lw_need_outgoing(ctx, n_g > n_f ? 2 * n_g - n_f + 16 : n_g);
+
+    x64_build b;
+    xb_init(&b, X64_V_RETURN_CALL);
+    b.flags = RA_INST_RET;
+    if (indirect) {
+        b.v.flags = 1;
+        x64_copy_to_fixed(ctx, &b, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)), X64_RAX);
+    } else {
+        uint32_t fr = lw_data(ctx, inst)->ent;
+        b.v.flags = ctx->f->ext_funcs.data[fr].colocated ? 2 : 0;
+        b.v.a = fr;
+    }
+    b.v.b = n_g;
+    b.v.imm = (int64_t)pops_f - (int64_t)pops_g;
+    for (uint32_t i = 0; i < nargs; i++) {
+        clif_value v = lw_arg(ctx, inst, first + i);
+        const abi_value *av = &s.args.data[i];
+        ra_vreg regs[2];
+        lw_put_in_regs(ctx, v, regs);
+        clif_type t = lw_type(ctx, v);
+        if (av->ext != CLIF_EXT_NONE && clif_type_is_int(t) && x64_bytes(t) < 8)
+            regs[0] = x64_extended(ctx, regs[0], x64_bytes(t), av->ext == CLIF_EXT_SEXT);
+        for (uint32_t k = 0; k < av->nparts; k++) {
+            if (av->parts[k].kind == ABI_REG)
+                x64_copy_to_fixed(ctx, &b, regs[k], av->parts[k].reg);
+            else
+                store_outgoing(ctx, regs[k], &av->parts[k]);
+        }
+    }
+    if (s.has_ret_area) {
+        /* The callee writes its stack results where our caller expects ours. */
+        if (ctx->ret_area == CLIF_NONE) ctx->ret_area = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+        if (s.ret_area_ptr.kind == ABI_REG)
+            x64_copy_to_fixed(ctx, &b, ctx->ret_area, s.ret_area_ptr.reg);
+        else
+            store_outgoing(ctx, ctx->ret_area, &s.ret_area_ptr);
+    }
+    xb_emit(ctx, &b);
+    abi_sig_free(&s);
+    return true;
+}
+
+bool x64_lower_libcall(lower_ctx *ctx, libcall lc, const ra_vreg *args, uint32_t nargs,
+                       ra_vreg dst) {
+    const abi_callconv *conv = x64_callconv(ctx->isa, CLIF_CC_SYSTEM_V);
+    if (nargs > conv->num_float_args) return lw_unsupported(ctx, "unsupported: libcall arguments");
+    x64_build b;
+    xb_init(&b, X64_V_CALL);
+    b.v.flags = 4;
+    b.v.a = (uint32_t)lc;
+    for (uint32_t i = 0; i < nargs; i++)
+        x64_copy_to_fixed(ctx, &b, args[i], conv->float_args[i]);
+    xb_op(&b, ra_def_fixed(dst, conv->float_rets[0]));
+    b.clobbers = conv->call_clobbers;
+    b.clobbers.bits[0] &= ~((uint64_t)1 << conv->float_rets[0]);
+    b.has_clobbers = true;
+    lw_need_outgoing(ctx, 0);
+    xb_emit(ctx, &b);
+    return true;
+}
+
 bool x64_lower_call(lower_ctx *ctx, clif_inst inst) {
     clif_opcode op = lw_opcode(ctx, inst);
     const inst_data *d = lw_data(ctx, inst);
     switch (op) {
     case CLIF_OP_CALL: return lower_call(ctx, inst, false);
     case CLIF_OP_CALL_INDIRECT: return lower_call(ctx, inst, true);
+    case CLIF_OP_RETURN_CALL: return lower_return_call(ctx, inst, false);
+    case CLIF_OP_RETURN_CALL_INDIRECT: return lower_return_call(ctx, inst, true);
     case CLIF_OP_FUNC_ADDR: {
         x64_build b;
         xb_form(&b, X64_MOVABS_R64_IMM64);

@@ -176,10 +176,15 @@ static bool lower_cvt_from_int(lower_ctx *ctx, clif_inst inst, bool sign, bool f
 }
 
 static bool lower_round(lower_ctx *ctx, clif_inst inst, bool f64, ra_vreg dst, uint8_t mode) {
-    if (!x64_has(ctx, X64_FLAG_SSE41))
-        return lw_unsupported(ctx, "unsupported: %s without SSE4.1 on x86_64",
-                              clif_opcode_info_of(lw_opcode(ctx, inst))->name);
     ra_vreg a = lw_put_in_reg(ctx, lw_arg(ctx, inst, 0));
+    if (!x64_has(ctx, X64_FLAG_SSE41)) {
+        /* mode: 0 nearest, 1 floor, 2 ceil, 3 trunc */
+        static const libcall lc[4][2] = {{LIBCALL_NEAREST_F32, LIBCALL_NEAREST_F64},
+                                         {LIBCALL_FLOOR_F32, LIBCALL_FLOOR_F64},
+                                         {LIBCALL_CEIL_F32, LIBCALL_CEIL_F64},
+                                         {LIBCALL_TRUNC_F32, LIBCALL_TRUNC_F64}};
+        return x64_lower_libcall(ctx, lc[mode][f64], &a, 1, dst);
+    }
     x64_build b;
     xb_form(&b, f64 ? X64_ROUNDSD_X_XM64_IMM8 : X64_ROUNDSS_X_XM32_IMM8);
     xb_reg(&b, 1, xb_use(&b, a));
@@ -198,8 +203,20 @@ bool x64_lower_float(lower_ctx *ctx, clif_inst inst) {
     bool f64 = t == CLIF_F64;
     if ((clif_type_is_float(t) && t != CLIF_F32 && t != CLIF_F64) ||
         (clif_type_is_float(at) && at != CLIF_F32 && at != CLIF_F64)) {
-        if (op != CLIF_OP_BITCAST && op != CLIF_OP_SELECT)
-            return x64_unsupported_type(ctx, inst, clif_type_is_float(t) ? t : at);
+        /* f16 and f128 values are only moved around. */
+        switch (op) {
+        case CLIF_OP_BITCAST:
+        case CLIF_OP_SELECT:
+        case CLIF_OP_SELECT_SPECTRE_GUARD:
+        case CLIF_OP_F16CONST:
+        case CLIF_OP_F128CONST:
+        case CLIF_OP_BAND:
+        case CLIF_OP_BOR:
+        case CLIF_OP_BXOR:
+        case CLIF_OP_BNOT:
+        case CLIF_OP_BITSELECT: break;
+        default: return x64_unsupported_type(ctx, inst, clif_type_is_float(t) ? t : at);
+        }
     }
     switch (op) {
     case CLIF_OP_F32CONST:
@@ -207,6 +224,47 @@ bool x64_lower_float(lower_ctx *ctx, clif_inst inst) {
         uint64_t bits = lw_data(ctx, inst)->imm;
         uint32_t n = op == CLIF_OP_F32CONST ? 4 : 8;
         lw_alias_output(ctx, lw_result(ctx, inst, 0), 0, x64_fconst_reg(ctx, bits, n));
+        return true;
+    }
+    case CLIF_OP_F16CONST:
+        lw_alias_output(ctx, lw_result(ctx, inst, 0), 0,
+                        x64_fconst_reg(ctx, lw_data(ctx, inst)->imm & 0xffff, 4));
+        return true;
+    case CLIF_OP_F128CONST: {
+        uint32_t k = lw_data(ctx, inst)->ent;
+        const clif_func *f = ctx->f;
+        if (k >= f->constants.len || f->constants.data[k].len != 16)
+            return lw_unsupported(ctx, "unsupported: f128const without a 16-byte constant");
+        lw_alias_output(ctx, lw_result(ctx, inst, 0), 0,
+                        x64_vconst_reg(ctx, f->const_bytes.data + f->constants.data[k].bytes));
+        return true;
+    }
+    case CLIF_OP_BAND:
+    case CLIF_OP_BOR:
+    case CLIF_OP_BXOR: {
+        x64_rmi r = rmi_reg(lw_put_in_reg(ctx, lw_arg(ctx, inst, 1)));
+        x64_form form = op == CLIF_OP_BAND  ? X64_ANDPS_X_XM128
+                        : op == CLIF_OP_BOR ? X64_ORPS_X_XM128
+                                            : X64_XORPS_X_XM128;
+        x64_xmm_binop(ctx, form, dst, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)), &r);
+        return true;
+    }
+    case CLIF_OP_BNOT: {
+        x64_rmi m = lane_mask(ctx, ~(uint64_t)0, 8);
+        x64_xmm_binop(ctx, X64_XORPS_X_XM128, dst, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)), &m);
+        return true;
+    }
+    case CLIF_OP_BITSELECT: {
+        ra_vreg c = lw_put_in_reg(ctx, lw_arg(ctx, inst, 0));
+        ra_vreg x = lw_put_in_reg(ctx, lw_arg(ctx, inst, 1));
+        ra_vreg y = lw_put_in_reg(ctx, lw_arg(ctx, inst, 2));
+        ra_vreg t1 = x64_temp(ctx, t), t2 = x64_temp(ctx, t);
+        x64_rmi r = rmi_reg(c);
+        x64_xmm_binop(ctx, X64_ANDPS_X_XM128, t1, x, &r);
+        r = rmi_reg(y);
+        x64_xmm_binop(ctx, X64_ANDNPS_X_XM128, t2, c, &r); /* ~c & y */
+        r = rmi_reg(t2);
+        x64_xmm_binop(ctx, X64_ORPS_X_XM128, dst, t1, &r);
         return true;
     }
     case CLIF_OP_FADD:
@@ -264,12 +322,14 @@ bool x64_lower_float(lower_ctx *ctx, clif_inst inst) {
     case CLIF_OP_TRUNC: return lower_round(ctx, inst, f64, dst, 3);
     case CLIF_OP_NEAREST: return lower_round(ctx, inst, f64, dst, 0);
     case CLIF_OP_FMA: {
-        if (!x64_has(ctx, X64_FLAG_FMA))
-            return lw_unsupported(ctx, "unsupported: fma without the FMA extension on x86_64");
         /* vfmadd213: dst = a * dst + c, dst starting as b. */
         ra_vreg a = lw_put_in_reg(ctx, lw_arg(ctx, inst, 0));
         ra_vreg bb = lw_put_in_reg(ctx, lw_arg(ctx, inst, 1));
         ra_vreg c = lw_put_in_reg(ctx, lw_arg(ctx, inst, 2));
+        if (!x64_has(ctx, X64_FLAG_FMA)) {
+            ra_vreg args[3] = {a, bb, c};
+            return x64_lower_libcall(ctx, f64 ? LIBCALL_FMA_F64 : LIBCALL_FMA_F32, args, 3, dst);
+        }
         x64_build b;
         xb_form(&b, f64 ? X64_VFMADD213SD_X_X_XM64 : X64_VFMADD213SS_X_X_XM32);
         uint8_t ub = xb_use(&b, bb);
@@ -310,6 +370,13 @@ bool x64_lower_float(lower_ctx *ctx, clif_inst inst) {
     case CLIF_OP_BITCAST: {
         clif_value x = lw_arg(ctx, inst, 0);
         clif_type from = lw_type(ctx, x);
+        if (from == t) {
+            ra_vreg r[2];
+            uint32_t n = lw_put_in_regs(ctx, x, r);
+            for (uint32_t k = 0; k < n; k++)
+                lw_alias_output(ctx, lw_result(ctx, inst, 0), k, r[k]);
+            return true;
+        }
         if (x64_bytes(from) != x64_bytes(t) || x64_bytes(t) > 8 || clif_type_is_vector(t))
             return x64_unsupported_type(ctx, inst, t);
         ra_vreg r = lw_put_in_reg(ctx, x);

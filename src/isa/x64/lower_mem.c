@@ -81,7 +81,11 @@ static bool lower_load(lower_ctx *ctx, clif_inst inst, clif_opcode op) {
             load(ctx, X64_MOVSD_X_XM64, regs[0], &a);
         else if (t == CLIF_F128)
             load(ctx, X64_MOVDQU_X_XM128, regs[0], &a);
-        else
+        else if (t == CLIF_F16) {
+            ra_vreg g = lw_temp(ctx, RA_CLASS_INT, CLIF_I32);
+            load(ctx, X64_MOVZX_R32_RM16, g, &a);
+            x64_rm_reg(ctx, X64_MOVD_X_RM32, regs[0], g);
+        } else
             return x64_unsupported_type(ctx, inst, t);
         return true;
     }
@@ -122,7 +126,15 @@ static bool lower_store(lower_ctx *ctx, clif_inst inst, clif_opcode op) {
             store_reg(ctx, X64_MOVSD_M64_X, r, &a);
         else if (t == CLIF_F128)
             store_reg(ctx, X64_MOVDQU_XM128_X, r, &a);
-        else
+        else if (t == CLIF_F16) {
+            ra_vreg g = lw_temp(ctx, RA_CLASS_INT, CLIF_I32);
+            x64_build b;
+            xb_form(&b, X64_MOVD_RM32_X);
+            xb_reg(&b, 1, xb_use(&b, r));
+            xb_reg(&b, 0, xb_def(&b, g));
+            xb_emit(ctx, &b);
+            store_reg(ctx, X64_MOV_RM16_R16, g, &a);
+        } else
             return x64_unsupported_type(ctx, inst, t);
         return true;
     }

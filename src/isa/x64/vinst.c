@@ -206,6 +206,10 @@ static void emit_br_table(emit_ctx *ctx, const x64_vinst *v, const ra_loc *alloc
 static void emit_call(emit_ctx *ctx, const x64_vinst *v, const ra_loc *allocs) {
     if (v->flags & 1) {
         x64_put1(ctx, X64_CALL_RM64, x64_reg(map_reg(allocs, v->in.ops[0].reg)));
+    } else if (v->flags & 4) {
+        x64_put2(ctx, X64_MOVABS_R64_IMM64, x64_reg(X64_SCRATCH),
+                 x64_sym(MC_RELOC_ABS8, MC_TARGET_LIBCALL, v->a, 0));
+        x64_put1(ctx, X64_CALL_RM64, x64_reg(X64_SCRATCH));
     } else if (v->flags & 2) {
         x64_put1(ctx, X64_CALL_REL32, x64_sym(MC_RELOC_X86_CALL_PCREL4, MC_TARGET_FUNC, v->a, 0));
     } else {
@@ -457,6 +461,56 @@ static void emit_atomic_rmw(emit_ctx *ctx, const x64_vinst *v, const ra_loc *all
     jcc(ctx, X64_CC_NE, again);
 }
 
+static x64_operand rbp_mem(int64_t disp) {
+    return x64_mem(X64_RBP, X64_NOREG, 0, (int32_t)disp);
+}
+
+static void move_word(emit_ctx *ctx, x64_operand from, x64_operand to) {
+    x64_put2(ctx, X64_MOV_R64_RM64, x64_reg(X64_SCRATCH), from);
+    x64_put2(ctx, X64_MOV_RM64_R64, to, x64_reg(X64_SCRATCH));
+}
+
+/* Tail call: the callee's stack arguments (staged in the outgoing area)
+ * move to where the callee must find them so that it returns to our caller
+ * with the stack as our caller expects; the return address and saved frame
+ * pointer move with them. flags: 1 indirect (callee in rax), 2 colocated;
+ * a = function reference; b = bytes of stack arguments; imm = shift of the
+ * frame top (our popped bytes minus the callee's). */
+static void emit_return_call(emit_ctx *ctx, const x64_vinst *v) {
+    const frame_layout *fl = ctx->frame;
+    int64_t s = v->imm;
+    for (uint32_t k = 0; k < fl->nsaved; k++) {
+        uint32_t off = fl->saves_base;
+        for (uint32_t i = 0; i < k; i++)
+            off += fl->saved_class[i] == RA_CLASS_FLOAT ? 16 : 8;
+        x64_operand m = x64_mem(X64_RSP, X64_NOREG, 0, (int32_t)off);
+        if (fl->saved_class[k] == RA_CLASS_FLOAT)
+            x64_put2(ctx, X64_MOVDQU_X_XM128, x64_reg(fl->saved[k]), m);
+        else
+            x64_put2(ctx, X64_MOV_R64_RM64, x64_reg(fl->saved[k]), m);
+    }
+    if (s < 0) {
+        move_word(ctx, rbp_mem(0), rbp_mem(s));
+        move_word(ctx, rbp_mem(8), rbp_mem(8 + s));
+    } else if (s > 0) {
+        move_word(ctx, rbp_mem(8), rbp_mem(8 + s));
+        move_word(ctx, rbp_mem(0), rbp_mem(s));
+    }
+    for (uint32_t o = 0; o < v->b; o += 8)
+        move_word(ctx, x64_mem(X64_RSP, X64_NOREG, 0, (int32_t)o), rbp_mem(16 + s + o));
+    x64_put2(ctx, X64_LEA_R64_M, x64_reg(X64_RSP), rbp_mem(s));
+    x64_put1(ctx, X64_POP_R64, x64_reg(X64_RBP));
+    if (v->flags & 1) {
+        x64_put1(ctx, X64_JMP_RM64, x64_reg(X64_RAX));
+    } else if (v->flags & 2) {
+        x64_put1(ctx, X64_JMP_REL32, x64_sym(MC_RELOC_X86_CALL_PCREL4, MC_TARGET_FUNC, v->a, 0));
+    } else {
+        x64_put2(ctx, X64_MOVABS_R64_IMM64, x64_reg(X64_SCRATCH),
+                 x64_sym(MC_RELOC_ABS8, MC_TARGET_FUNC, v->a, 0));
+        x64_put1(ctx, X64_JMP_RM64, x64_reg(X64_SCRATCH));
+    }
+}
+
 void x64_emit_vinst(emit_ctx *ctx, const void *inst, const ra_loc *allocs) {
     const x64_vinst *v = inst;
     x64_inst in;
@@ -481,5 +535,6 @@ void x64_emit_vinst(emit_ctx *ctx, const void *inst, const ra_loc *allocs) {
     case X64_V_FMINMAX: emit_fminmax(ctx, v, allocs); break;
     case X64_V_XMM_CMOV: emit_xmm_cmov(ctx, v, allocs); break;
     case X64_V_ATOMIC_RMW: emit_atomic_rmw(ctx, v, allocs); break;
+    case X64_V_RETURN_CALL: emit_return_call(ctx, v); break;
     }
 }

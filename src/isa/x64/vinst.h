@@ -32,23 +32,24 @@ typedef enum x64_memk {
 } x64_memk;
 
 typedef enum x64_vop {
-    X64_V_FORM,       /* the x64_inst as is */
-    X64_V_ARGS,       /* defines the function arguments (fixed registers); no code */
-    X64_V_RET,        /* uses the return registers; epilogue and ret */
-    X64_V_JMP,        /* to successor 0 */
-    X64_V_JCC,        /* cc (cc2 with `mode`): successor 0 if taken, else successor 1 */
-    X64_V_BR_TABLE,   /* operand 0: index (zero-extended, clobbered); successors: default,
-                         entries */
-    X64_V_TRAP,       /* ud2 with trap code `trap` (ends the block) */
-    X64_V_TRAPIF,     /* jcc (cc/cc2/mode) to a trap stub raising `trap` */
-    X64_V_CALL,       /* call (direct: sym; indirect: operand `a`); `b` = bytes the callee
-                         pops */
-    X64_V_DIV,        /* checked division: see lower_int.c */
-    X64_V_CVT_F2I,    /* float -> int conversions (checked or saturating) */
-    X64_V_CVT_U2F,    /* u64 -> float */
-    X64_V_FMINMAX,    /* fmin/fmax with NaN and signed-zero rules */
-    X64_V_XMM_CMOV,   /* if cc: dst(xmm) = src; operands [false use, true use, def] */
-    X64_V_ATOMIC_RMW, /* atomic read-modify-write loop: see lower_mem.c */
+    X64_V_FORM,        /* the x64_inst as is */
+    X64_V_ARGS,        /* defines the function arguments (fixed registers); no code */
+    X64_V_RET,         /* uses the return registers; epilogue and ret */
+    X64_V_JMP,         /* to successor 0 */
+    X64_V_JCC,         /* cc (cc2 with `mode`): successor 0 if taken, else successor 1 */
+    X64_V_BR_TABLE,    /* operand 0: index (zero-extended, clobbered); successors: default,
+                          entries */
+    X64_V_TRAP,        /* ud2 with trap code `trap` (ends the block) */
+    X64_V_TRAPIF,      /* jcc (cc/cc2/mode) to a trap stub raising `trap` */
+    X64_V_CALL,        /* call (direct: sym; indirect: operand `a`); `b` = bytes the callee
+                          pops */
+    X64_V_DIV,         /* checked division: see lower_int.c */
+    X64_V_CVT_F2I,     /* float -> int conversions (checked or saturating) */
+    X64_V_CVT_U2F,     /* u64 -> float */
+    X64_V_FMINMAX,     /* fmin/fmax with NaN and signed-zero rules */
+    X64_V_XMM_CMOV,    /* if cc: dst(xmm) = src; operands [false use, true use, def] */
+    X64_V_ATOMIC_RMW,  /* atomic read-modify-write loop: see lower_mem.c */
+    X64_V_RETURN_CALL, /* tail call: see lower_call.c */
 } x64_vop;
 
 /* How two condition codes combine. */

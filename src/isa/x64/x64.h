@@ -5,6 +5,7 @@
 
 #include "isa/x64/flags.h"
 #include "isa/x64/vinst.h"
+#include "machinst/libcall.h"
 #include "machinst/target.h"
 
 #define X64_PINNED X64_R15
@@ -26,6 +27,15 @@ void x64_put0(emit_ctx *ctx, x64_form form);
 void x64_put1(emit_ctx *ctx, x64_form form, x64_operand a);
 void x64_put2(emit_ctx *ctx, x64_form form, x64_operand a, x64_operand b);
 void x64_adjust_sp(emit_ctx *ctx, int64_t delta);
+
+/* Moves of a float-class value of `bytes` between an xmm register and a
+ * stack slot of at least 8 bytes (2- and 4-byte values move 4 bytes). */
+static inline x64_form x64_xmm_load_form(uint32_t bytes) {
+    return bytes <= 4 ? X64_MOVSS_X_XM32 : bytes == 8 ? X64_MOVSD_X_XM64 : X64_MOVDQU_X_XM128;
+}
+static inline x64_form x64_xmm_store_form(uint32_t bytes) {
+    return bytes <= 4 ? X64_MOVSS_M32_X : bytes == 8 ? X64_MOVSD_M64_X : X64_MOVDQU_XM128_X;
+}
 
 /* ---- lowering entry points ---- */
 bool x64_lower_entry(lower_ctx *ctx);
@@ -165,6 +175,9 @@ x64_flags_cond x64_emit_cond(lower_ctx *ctx, clif_value v);
 void x64_cond_to_reg(lower_ctx *ctx, x64_flags_cond c, ra_vreg dst);
 x64_cc x64_intcc(clif_intcc cc);
 
+/* Calls runtime function `lc` with float arguments; dst gets its result. */
+bool x64_lower_libcall(lower_ctx *ctx, libcall lc, const ra_vreg *args, uint32_t nargs,
+                       ra_vreg dst);
 /* Operand helpers for calls (lower_call.c). */
 void x64_copy_to_fixed(lower_ctx *ctx, x64_build *b, ra_vreg v, ra_preg r);
 
