@@ -881,19 +881,56 @@ static uint32_t collect_clif(const char *dir, char ***out) {
     return n;
 }
 
-static void test_runtests(void **state) {
-    (void)state;
+/* The runtests folder, or NULL (after saying so) when it is missing. */
+static const char *runtests_dir(void) {
     const char *dir = getenv("CLIF_RUNTESTS_DIR");
     if (!dir || !*dir) dir = CLIF_RUNTESTS_DIR;
     struct stat st;
     if (!*dir || stat(dir, &st) != 0) {
-        /* Not a pass: cmocka reports the case as skipped, naming the folder. */
         printf("runtests folder missing: '%s' (set CLIF_RUNTESTS_DIR); not parsed\n", dir);
-        skip();
+        return NULL;
     }
+    return dir;
+}
+
+/* Text -> IR -> text -> IR -> text: both texts must be identical. Returns
+ * false (after printing both) when they differ or the printed text does not
+ * parse. */
+static bool round_trips(const clif_func *f, const char *where) {
+    char *t1 = clif_func_to_string(f);
+    clif_test_file *tf2 = NULL;
+    clif_error *e = clif_parse_test_file(t1, strlen(t1), "printed.clif", &tf2);
+    if (e) {
+        char buf[512];
+        printf("ROUND TRIP %s: printed text does not parse: %s\n%s", where,
+               clif_error_format(e, buf, sizeof buf), t1);
+        clif_error_free(e);
+        free(t1);
+        return false;
+    }
+    char *t2 = clif_func_to_string(tf2->functions[0].func);
+    bool same = tf2->nfunctions == 1 && strcmp(t1, t2) == 0;
+    if (!same) printf("ROUND TRIP %s: texts differ\n--- first\n%s--- second\n%s", where, t1, t2);
+    free(t1);
+    free(t2);
+    clif_test_file_free(tf2);
+    return same;
+}
+
+static void test_round_trip(void **state) {
+    (void)state;
+    clif_test_file *tf = parse_ok(all_formats);
+    assert_true(round_trips(fn0(tf), "all_formats"));
+    clif_test_file_free(tf);
+}
+
+static void test_runtests(void **state) {
+    (void)state;
+    const char *dir = runtests_dir();
+    if (!dir) skip(); /* reported as skipped, not passed */
     char **paths;
     uint32_t n = collect_clif(dir, &paths), ok = 0;
-    uint64_t funcs = 0, runs = 0;
+    uint64_t funcs = 0, runs = 0, trips = 0;
     for (uint32_t i = 0; i < n; i++) {
         size_t len = 0;
         char *text = read_file(paths[i], &len);
@@ -907,18 +944,22 @@ static void test_runtests(void **state) {
         } else {
             ok++;
             funcs += tf->nfunctions;
-            for (uint32_t k = 0; k < tf->nfunctions; k++)
+            for (uint32_t k = 0; k < tf->nfunctions; k++) {
                 runs += tf->functions[k].nruns;
+                trips += round_trips(tf->functions[k].func, paths[i]);
+            }
             clif_test_file_free(tf);
         }
         free(text);
         free(paths[i]);
     }
     free(paths);
-    printf("runtests: %u of %u files parse (%llu functions, %llu run commands)\n", ok, n,
-           (unsigned long long)funcs, (unsigned long long)runs);
+    printf("runtests: %u of %u files parse (%llu functions, %llu run commands); "
+           "%llu functions round-trip through the writer\n",
+           ok, n, (unsigned long long)funcs, (unsigned long long)runs, (unsigned long long)trips);
     assert_true(n > 0);
     assert_int_equal(ok, n);
+    assert_int_equal(trips, funcs);
 }
 
 int main(void) {
@@ -935,6 +976,7 @@ int main(void) {
         cmocka_unit_test(test_chained_blocks),
         cmocka_unit_test(test_million_instructions),
         cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_runtests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
