@@ -71,6 +71,33 @@ static const char *err_msg(const clif_fb *fb) {
     return e ? clif_error_message(e) : "(no error)";
 }
 
+/* Runs f in the interpreter on arguments of type `at` and returns its single
+ * result, sign-extended from the result's width. */
+static int64_t run(const clif_func *f, clif_type at, const int64_t *args, uint32_t nargs) {
+    clif_interp *in = clif_interp_new();
+    clif_data_value a[4], r[2];
+    for (uint32_t i = 0; i < nargs; i++)
+        a[i] = clif_dv_from_u64(at, (uint64_t)args[i]);
+    uint32_t nr = 0;
+    clif_error *err = clif_interp_call(in, f, a, nargs, r, 2, &nr);
+    clif_interp_free(in);
+    if (err) {
+        char buf[512];
+        print_message("interp: %s\n", clif_error_format(err, buf, sizeof buf));
+        clif_error_free(err);
+        fail();
+    }
+    assert_int_equal(nr, 1);
+    unsigned bits = clif_type_bits(r[0].type);
+    uint64_t u = clif_dv_to_u64(&r[0]);
+    if (bits < 64 && (u >> (bits - 1) & 1)) u |= ~0ull << bits;
+    return (int64_t)u;
+}
+
+static int64_t run1(const clif_func *f, clif_type at, int64_t x) {
+    return run(f, at, &x, 1);
+}
+
 /* ---- SSA construction ---- */
 
 enum { VI, VSUM, VN, VX, VY };
@@ -128,6 +155,13 @@ static void test_loop_sum(void **state) {
     assert_int_equal(clif_block_num_params(f, 2), 0);
     assert_int_equal(clif_block_num_params(f, 3), 0);
     assert_int_equal(total_params(f), 3);
+    const int64_t ns[] = {-5, 0, 1, 2, 10, 100, 1000};
+    for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+        int64_t want = 0;
+        for (int64_t i = 0; i < ns[k]; i++)
+            want += i;
+        assert_int_equal(run1(f, CLIF_I32, ns[k]), want);
+    }
     /* The builder is reusable: the same function again gives the same text. */
     char *first = clif_func_to_string(f);
     build_loop_sum(fb, f);
@@ -220,6 +254,12 @@ static void test_nested_branches_in_loop(void **state) {
         assert_int_equal(clif_block_num_params(f, 3), 0);
         assert_int_equal(clif_block_num_params(f, 4), 0);
         assert_int_equal(clif_block_num_params(f, 6), 0);
+        for (int64_t n = -1; n <= 25; n++) {
+            int64_t x = 0;
+            for (int64_t i = 0; i < n; i++)
+                x = (i & 1) ? x + i : x - 1;
+            assert_int_equal(run1(f, CLIF_I64, n), x);
+        }
     }
     clif_func_free(f);
     clif_fb_free(fb);
@@ -262,6 +302,9 @@ static void test_defined_on_one_path(void **state) {
     char *text = clif_func_to_string(f);
     assert_non_null(strstr(text, "iconst.i32 0"));
     free(text);
+    assert_int_equal(run1(f, CLIF_I32, 1), 5);
+    assert_int_equal(run1(f, CLIF_I32, -7), 5);
+    assert_int_equal(run1(f, CLIF_I32, 0), 0);
     clif_func_free(f);
     clif_fb_free(fb);
 }
@@ -319,6 +362,15 @@ static void test_unsealed_incomplete_phis(void **state) {
     snprintf(alias, sizeof alias, "v%u -> v%u", inv, clif_block_param(f, entry, 1));
     assert_non_null(strstr(text, alias));
     free(text);
+    /* k = a; do k -= b; while (k > 0); return k + b; */
+    const int64_t ab[][2] = {{10, 3}, {9, 3}, {1, 5}, {-4, 2}, {100, 7}};
+    for (size_t i = 0; i < sizeof ab / sizeof ab[0]; i++) {
+        int64_t kk = ab[i][0];
+        do
+            kk -= ab[i][1];
+        while (kk > 0);
+        assert_int_equal(run(f, CLIF_I32, ab[i], 2), kk + ab[i][1]);
+    }
     clif_func_free(f);
     clif_fb_free(fb);
 }
@@ -371,6 +423,8 @@ static void test_printed_text(void **state) {
     if (strcmp(text, expected) != 0) print_message("got:\n%s", text);
     assert_string_equal(text, expected);
     free(text);
+    assert_int_equal(run1(f, CLIF_I32, 0), 10);
+    assert_int_equal(run1(f, CLIF_I32, 3), 23);
     clif_func_free(f);
     clif_fb_free(fb);
 }
@@ -381,6 +435,7 @@ static void test_printed_text(void **state) {
 
 typedef struct deep_result {
     bool verified;
+    bool ran; /* the interpreter returned the argument */
     uint32_t params;
     uint32_t blocks;
     clif_value ret_arg, def;
@@ -474,7 +529,13 @@ static void *deep_thread(void *arg) {
         build_chain(f, job->mode, &job->r);
     else
         build_diamonds(f, &job->r);
-    /* The value returned resolves to the entry parameter. */
+    clif_interp *in = clif_interp_new();
+    clif_data_value a = clif_dv_from_u64(CLIF_I64, 424242), r;
+    uint32_t nr = 0;
+    clif_error *err = clif_interp_call(in, f, &a, 1, &r, 1, &nr);
+    job->r.ran = !err && nr == 1 && clif_dv_to_u64(&r) == 424242;
+    clif_error_free(err);
+    clif_interp_free(in);
     clif_func_free(f);
     return NULL;
 }
@@ -495,6 +556,7 @@ static void test_deep_chain(void **state) {
         deep_job job = {mode, {0}};
         run_on_8mib_stack(&job);
         assert_true(job.r.verified);
+        assert_true(job.r.ran);
         /* Only the entry parameter: no join anywhere needed one. */
         assert_int_equal(job.r.params, 1);
         assert_true(job.r.blocks > DEEP / 2);
@@ -537,6 +599,23 @@ static void build_switch(clif_fb *fb, clif_func *f, clif_type t, const uint64_t 
     free(blocks);
     finalize_ok(fb);
     verify_ok(f);
+    /* Each entry reaches its block; its neighbours and the extremes that are
+     * not entries reach the default. */
+    unsigned bits = clif_type_bits(t);
+    uint64_t tmax = bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
+    for (uint32_t k = 0; k < n; k++) {
+        assert_int_equal(run1(f, t, (int64_t)indices[k]), (int64_t)k + 1);
+        uint64_t probes[] = {indices[k] - 1, indices[k] + 1, 0, tmax, tmax / 2, 1ull << 32};
+        for (size_t p = 0; p < sizeof probes / sizeof probes[0]; p++) {
+            uint64_t x = probes[p] & tmax;
+            int64_t want = 0;
+            for (uint32_t j = 0; j < n; j++)
+                if (indices[j] == x) want = (int64_t)j + 1;
+            /* (an i128 argument has a zero high half) */
+            assert_int_equal(run1(f, t, (int64_t)x), want);
+        }
+    }
+    if (n == 0) assert_int_equal(run1(f, t, 5), 0);
 }
 
 static void test_switch_dense(void **state) {
@@ -580,6 +659,64 @@ static void test_switch_sparse(void **state) {
     /* No entries: a jump to the default. */
     build_switch(fb, f, CLIF_I32, NULL, 0);
     assert_int_equal(count_opcode(f, CLIF_OP_JUMP), 1);
+    clif_func_free(f);
+    clif_fb_free(fb);
+}
+
+/* x = 1; switch (v) { case 0: x = 2; break; case 1: break; case 2: x = 3; }
+ * return x;  -- the default edge comes from a br_table, which gets the
+ * argument for the join appended to its jump-table entry. */
+static void build_switch_join(clif_fb *fb, clif_func *f) {
+    clif_func_clear(f);
+    set_sig(f, 1, CLIF_I32, 1, CLIF_I32);
+    clif_fb_begin(fb, f);
+    clif_block entry = clif_fb_create_block(fb), join = clif_fb_create_block(fb);
+    clif_block c0 = clif_fb_create_block(fb), c2 = clif_fb_create_block(fb);
+    clif_fb_append_block_params_for_function_params(fb, entry);
+    clif_fb_switch_to_block(fb, entry);
+    clif_fb_seal_block(fb, entry);
+    clif_fb_declare_var(fb, VX, CLIF_I32);
+    clif_fb_def_var(fb, VX, clif_fb_iconst(fb, CLIF_I32, 1));
+    clif_switch *sw = clif_switch_new();
+    clif_switch_set_entry(sw, 0, c0);
+    clif_switch_set_entry(sw, 1, join);
+    clif_switch_set_entry(sw, 2, c2);
+    clif_switch_emit(sw, fb, clif_block_param(f, entry, 0), join);
+    clif_switch_free(sw);
+    clif_fb_switch_to_block(fb, c0);
+    clif_fb_seal_block(fb, c0);
+    clif_fb_def_var(fb, VX, clif_fb_iconst(fb, CLIF_I32, 2));
+    clif_fb_jump(fb, join, NULL, 0);
+    clif_fb_switch_to_block(fb, c2);
+    clif_fb_seal_block(fb, c2);
+    clif_fb_def_var(fb, VX, clif_fb_iconst(fb, CLIF_I32, 3));
+    clif_fb_jump(fb, join, NULL, 0);
+    clif_fb_switch_to_block(fb, join);
+    clif_fb_seal_block(fb, join);
+    clif_value x = clif_fb_use_var(fb, VX);
+    clif_fb_return(fb, &x, 1);
+    finalize_ok(fb);
+    verify_ok(f);
+}
+
+static void test_switch_join(void **state) {
+    (void)state;
+    clif_fb *fb = clif_fb_new();
+    clif_func *f = clif_func_new();
+    build_switch_join(fb, f);
+    assert_int_equal(count_opcode(f, CLIF_OP_BR_TABLE), 1);
+    assert_int_equal(clif_block_num_params(f, 1), 1);
+    char *text = clif_func_to_string(f);
+    /* Default and entry 1 both pass the entry value of x. */
+    if (!strstr(text, "br_table v0, block1(v1), [block2, block1(v1), block3]"))
+        print_message("%s", text);
+    assert_non_null(strstr(text, "br_table v0, block1(v1), [block2, block1(v1), block3]"));
+    free(text);
+    assert_int_equal(run1(f, CLIF_I32, 0), 2);
+    assert_int_equal(run1(f, CLIF_I32, 1), 1);
+    assert_int_equal(run1(f, CLIF_I32, 2), 3);
+    assert_int_equal(run1(f, CLIF_I32, 3), 1);
+    assert_int_equal(run1(f, CLIF_I32, -1), 1);
     clif_func_free(f);
     clif_fb_free(fb);
 }
@@ -798,6 +935,17 @@ static void test_zero_of_each_type(void **state) {
         clif_fb_return(fb, &v, 1);
         finalize_ok(fb);
         verify_ok(f);
+        clif_interp *in = clif_interp_new();
+        clif_data_value res;
+        memset(&res, 0xAA, sizeof res);
+        uint32_t nr = 0;
+        clif_error *err = clif_interp_call(in, f, NULL, 0, &res, 1, &nr);
+        clif_interp_free(in);
+        assert_null(err);
+        assert_int_equal(nr, 1);
+        assert_int_equal(res.type, t);
+        for (unsigned k2 = 0; k2 < clif_type_bytes(t); k2++)
+            assert_int_equal(res.bytes[k2], 0);
     }
     clif_func_free(f);
     clif_fb_free(fb);
@@ -813,6 +961,7 @@ int main(void) {
         cmocka_unit_test(test_deep_chain),
         cmocka_unit_test(test_switch_dense),
         cmocka_unit_test(test_switch_sparse),
+        cmocka_unit_test(test_switch_join),
         cmocka_unit_test(test_misuse),
         cmocka_unit_test(test_zero_of_each_type),
     };
