@@ -508,7 +508,7 @@ static bool gv_value(lower_ctx *ctx, clif_global_value gv, ra_vreg *out) {
 /* Traps with stk_ovf when the stack pointer is below the function's stack
  * limit (checked after the frame is allocated). */
 static bool stack_limit_check(lower_ctx *ctx) {
-    ra_vreg limit;
+    ra_vreg limit = CLIF_NONE;
     if (!gv_value(ctx, ctx->f->stack_limit, &limit)) return false;
     x64_build b;
     xb_form(&b, X64_CMP_R64_RM64);
