@@ -2,6 +2,7 @@
 #ifndef CRANELIFT_H
 #define CRANELIFT_H
 
+#include "clif/codegen.h"
 #include "clif/data_value.h"
 #include "clif/error.h"
 #include "clif/interp.h"
