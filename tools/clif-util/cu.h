@@ -135,8 +135,9 @@ uint32_t cu_filecheck(const clif_test_file *tf, uint32_t from, uint32_t to, cons
                       cu_result *r);
 
 /* ---- Host (host.c) ---- */
-/* The ISA this program was compiled for ("x86_64", "aarch64", ...), or NULL. */
-const char *cu_host_isa(void);
+/* The host's ISA name ("x86_64", ...) in buf, or NULL when the library
+ * supports none for this host. */
+const char *cu_host_isa(char *buf, size_t size);
 /* Whether a native backend can execute `test run` on this host. */
 bool cu_native_available(void);
 /* Whether one of the file's targets (or no target at all) names the host ISA. */

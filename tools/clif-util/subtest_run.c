@@ -40,8 +40,9 @@ void cu_subtest_run(const cu_ctx *c, cu_result *r) {
     bool native = cu_has_test(tf, "run") && !cu_has_test(tf, "interpret") && !c->opts->interpret &&
                   cu_native_available();
     if (native && !cu_host_can_run(tf)) {
+        char host[32];
         cu_result_set(r, CU_SKIP, 0, "no target the host (%s) can run",
-                      cu_host_isa() ? cu_host_isa() : "unknown ISA");
+                      cu_host_isa(host, sizeof host) ? host : "unknown ISA");
         return;
     }
     for (uint32_t i = 0; i < tf->nfunctions && r->status == CU_PASS; i++) {
