@@ -22,11 +22,15 @@ typedef struct clif_data_value {
 clif_data_value clif_dv_from_u64(clif_type t, uint64_t bits);
 /* The low 64 bits (zero-extended). */
 uint64_t clif_dv_to_u64(const clif_data_value *v);
-/* Equality as Cranelift's run commands compare values (same type, then
- * value; see data_value.c for the float rules). */
+/* Equality as Cranelift's run commands compare values (DataValue::bitwise_eq):
+ * scalars need the same type and compare by bits, so a NaN equals the same
+ * NaN and 0.0 differs from -0.0; vectors need the same size and compare by
+ * bytes, whatever their lane type. Returns 1 when equal. */
 int clif_dv_equal(const clif_data_value *a, const clif_data_value *b);
-/* Formats a value as CLIF writes it in run commands ("42", "0x1.8p1",
- * "[1 2 3 4]", "+NaN"). Returns buf. */
+/* Formats a value as Cranelift's DataValue Display does: integers in signed
+ * decimal ("-42"), floats as CLIF immediates ("0x1.800000p1", "+NaN", "-0.0"),
+ * vectors as constant data ("0x00000004000000030000000200000001" for the i32x4
+ * [1 2 3 4]). Truncates to size like snprintf. Returns buf. */
 const char *clif_dv_format(const clif_data_value *v, char *buf, size_t size);
 
 #ifdef __cplusplus

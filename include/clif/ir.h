@@ -159,9 +159,11 @@ typedef struct clif_inst_desc {
     uint8_t lane;             /* extractlane, insertlane, extract_vector */
     clif_memflags memflags;   /* loads, stores, atomics, bitcast */
     int32_t offset;           /* loads, stores, stack_addr */
-    uint64_t imm;             /* iconst (low bits), float bits, handler index */
-    uint32_t entity;          /* func_ref, sig_ref, stack slot, global value, constant,
-                                 jump table, exception table, block */
+    uint64_t imm;             /* iconst (low bits), float bits, handler index, the
+                                 func_ref of try_call */
+    uint32_t entity;          /* func_ref, sig_ref, stack slot, global value, constant
+                                 (also a shuffle's 16-byte mask), jump table, exception
+                                 table, block */
     const clif_value *args;   /* fixed value operands, then variable ones */
     uint32_t nargs;
     const clif_block_call *targets; /* jump: 1, brif: 2 */

@@ -14,7 +14,7 @@ typedef struct clif_verifier_error {
     clif_inst inst;   /* the instruction concerned, or CLIF_NONE */
     clif_block block; /* the block concerned, or CLIF_NONE */
     uint32_t line;    /* source line when the function came from text, else 0 */
-    const char *message;
+    const char *message; /* "inst5 (...): ...", "block2: ..."; valid during the sink call */
 } clif_verifier_error;
 
 typedef void (*clif_verifier_sink)(void *ctx, const clif_verifier_error *e);

@@ -33,11 +33,12 @@ typedef struct inst_data {
     uint32_t args, nargs;       /* value pool range: fixed operands, then varargs */
     uint32_t results, nresults; /* value pool range */
     uint32_t ent;               /* entity operand (see clif_inst_desc.entity); block_calls
-                                   index for jump and brif */
+                                   index for jump and brif; the exception table of
+                                   try_call*; the constant holding a shuffle's mask */
     clif_memflags memflags;
     int32_t offset;
     uint32_t srcline; /* line in the source text, 0 when built through the API */
-    uint64_t imm;
+    uint64_t imm; /* also the callee func_ref of try_call */
 } inst_data;
 
 /* Layout links of an instruction. */
@@ -108,9 +109,14 @@ typedef struct ext_func_data {
     bool colocated, used;
 } ext_func_data;
 
+/* A constant-pool entry. Shuffle masks live here too (Cranelift keeps them
+ * apart, as immediates): the writer declares `constN` only for constants that
+ * vconst/f128const name or that the text declared and no shuffle uses. */
 typedef struct constant_data {
     uint32_t bytes, len; /* range in const_bytes */
     bool used;
+    bool anon; /* created for an inline literal (vconst/f128const data, shuffle mask), not
+                  declared in the preamble */
 } constant_data;
 
 /* One entry of a try_call exception table. */

@@ -1,0 +1,31 @@
+/* Internal interface of the CLIF writer: the pieces of text the function
+ * writer (write.c) and the instruction writer (write_inst.c) share. */
+#ifndef CLIF_WRITER_WRITE_H
+#define CLIF_WRITER_WRITE_H
+
+#include "ir/function.h"
+#include "support/strbuf.h"
+
+/* Entity names: v7, block3, ...; a block argument is a value, retN or exnN. */
+void wr_type(strbuf *sb, clif_type t);
+void wr_value(strbuf *sb, clif_value v);
+void wr_block_arg(strbuf *sb, uint32_t arg);
+/* A block call: `block3` or `block3(v1, ret0)`. */
+void wr_block_call(strbuf *sb, const clif_func *f, uint32_t call);
+/* Memory flags, each with a leading space: ` notrap aligned little`. */
+void wr_memflags(strbuf *sb, clif_memflags flags);
+void wr_trap(strbuf *sb, clif_trap_code code);
+/* An external name: `%name` or `u1:2`. */
+void wr_name(strbuf *sb, const clif_func *f, const name_data *n);
+/* A signature: `(i32, i64 uext) -> i32 system_v`. */
+void wr_signature(strbuf *sb, const clif_func *f, const sig_data *s);
+
+/* The controlling type of an instruction (invalid when it has none). */
+clif_type wr_ctrl_type(const clif_func *f, const inst_data *d);
+/* One instruction without indentation or newline. `in_layout` selects the type
+ * suffix rule: the function writer's (only when the type cannot be inferred from
+ * an operand defined in the same block) or, for a lone instruction, whenever the
+ * opcode is polymorphic. */
+void wr_inst(strbuf *sb, const clif_func *f, clif_inst i, bool in_layout);
+
+#endif
