@@ -221,6 +221,9 @@ enum {
     CLIF_MEM_CHECKED = 1 << 6,
 };
 typedef uint32_t clif_memflags;
+/* Alias regions of memory flags, in their text names; region i is stored as
+ * i + 1 in bits 16..31 (0 = none). */
+#define CLIF_MEM_REGIONS(X) X(HEAP, "heap") X(TABLE, "table") X(VMCTX, "vmctx")
 static inline clif_trap_code clif_memflags_trap(clif_memflags f) {
     if (f & CLIF_MEM_NOTRAP) return CLIF_TRAP_NONE;
     return ((f >> 8) & 0xff) ? (clif_trap_code)((f >> 8) & 0xff) : CLIF_TRAP_HEAP_OUT_OF_BOUNDS;

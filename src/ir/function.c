@@ -181,7 +181,7 @@ clif_global_value clif_create_global_value(clif_func *f, const clif_global_value
 }
 
 clif_constant clif_create_constant(clif_func *f, const uint8_t *bytes, uint32_t len) {
-    constant_data c = {f->const_bytes.len, len, true};
+    constant_data c = {f->const_bytes.len, len, true, false};
     vec_reserve(f->const_bytes, len);
     if (len) memcpy(f->const_bytes.data + f->const_bytes.len, bytes, len);
     f->const_bytes.len += len;

@@ -115,6 +115,8 @@ typedef struct ext_func_data {
 typedef struct constant_data {
     uint32_t bytes, len; /* range in const_bytes */
     bool used;
+    bool anon; /* created for an inline literal (vconst/f128const data, shuffle mask), not
+                  declared in the preamble */
 } constant_data;
 
 /* One entry of a try_call exception table. */

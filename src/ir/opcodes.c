@@ -59,7 +59,13 @@ bool clif_typeset_contains(clif_typeset ts, clif_type t) {
     bool vec = clif_type_is_vector(t), dyn = clif_type_is_dynamic(t);
     bool isint = clif_type_is_int(t);
     unsigned bits = clif_type_lane_bits(t);
-    if (dyn && ts != CLIF_TS_DYN) return false;
+    if (dyn && ts != CLIF_TS_DYN) {
+        /* A dynamic vector is allowed where its fixed-size vector is (Cranelift's
+         * dynamic_simd_lanes). */
+        if (ts != CLIF_TS_INTV && ts != CLIF_TS_FLTV && ts != CLIF_TS_ANYV && ts != CLIF_TS_VEC &&
+            ts != CLIF_TS_IVEC)
+            return false;
+    }
     switch (ts) {
     case CLIF_TS_NONE: return false;
     case CLIF_TS_INT: return isint && !vec;

