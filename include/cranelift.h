@@ -5,6 +5,7 @@
 #include "clif/codegen.h"
 #include "clif/data_value.h"
 #include "clif/error.h"
+#include "clif/frontend.h"
 #include "clif/interp.h"
 #include "clif/ir.h"
 #include "clif/opcodes.h"

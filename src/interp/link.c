@@ -122,13 +122,23 @@ clif_error *in_prepare(clif_interp *in, const clif_func *f, in_prep **out) {
     uint32_t align = 16;
     for (uint32_t s = 0; s < f->stack_slots.len; s++) {
         const stack_slot_data *sd = &f->stack_slots.data[s];
-        p->slot_off[s] = UINT32_MAX;
-        if (sd->kind != CLIF_SS_EXPLICIT) continue;
+        uint64_t size = sd->size;
         uint32_t a = sd->align_shift < 12 ? 1u << sd->align_shift : 1u << 12;
+        p->slot_off[s] = UINT32_MAX;
+        if (!sd->used) continue;
+        if (sd->kind == CLIF_SS_EXPLICIT_DYNAMIC) {
+            /* A dynamic slot holds one value of its dynamic type: with a scale
+             * of 1, the size of the base vector (see interp.h). */
+            if (sd->dyn_type >= f->dyn_types.len) continue;
+            size = clif_type_bytes(f->dyn_types.data[sd->dyn_type].base);
+            a = 16;
+        } else if (sd->kind != CLIF_SS_EXPLICIT) {
+            continue;
+        }
         if (a > align) align = a;
         off = (off + a - 1) & ~(uint64_t)(a - 1);
         if (off <= IN_STACK_LIMIT) p->slot_off[s] = (uint32_t)off;
-        off += sd->size;
+        off += size;
     }
     off = (off + 15) & ~(uint64_t)15;
     p->frame_size = off > IN_STACK_LIMIT ? UINT32_MAX : (uint32_t)off;

@@ -13,7 +13,8 @@
  * types, signatures, function references, constants, stack limit. Cranelift
  * prints no dynamic types; we print them after the global values they use so
  * that a function with dynamic vectors reads back. Entities the text never
- * declared (gaps in the source numbering) are skipped. */
+ * declared (gaps in the source numbering) are skipped; constants are numbered
+ * as Cranelift's pool numbers them (see wr_consts). */
 #include "clif/writer.h"
 
 #include <stdlib.h>
@@ -90,27 +91,35 @@ static void write_gv(strbuf *sb, const clif_func *f, const gv_data *g) {
     }
 }
 
-/* Constants a vconst or f128const names, or that the text declared without
- * them being a shuffle mask (masks are instruction immediates, written inline). */
-static bool *constants_to_declare(const clif_func *f) {
+void wr_consts_init(wr_consts *c, const clif_func *f) {
     uint32_t n = f->constants.len;
-    bool *declare = cl_xcalloc(n ? n : 1, sizeof *declare);
+    c->num = cl_xmalloc((n ? n : 1) * sizeof *c->num);
+    c->declare = cl_xcalloc(n ? n : 1, sizeof *c->declare);
     bool *mask = cl_xcalloc(n ? n : 1, sizeof *mask);
     for (uint32_t i = 0; i < f->insts.len; i++) {
         const inst_data *d = &f->insts.data[i];
         clif_format fmt = (clif_format)clif_opcode_info_of((clif_opcode)d->opcode)->format;
         if (d->ent >= n) continue;
-        if (fmt == CLIF_FMT_UNARY_CONST) declare[d->ent] = true;
+        if (fmt == CLIF_FMT_UNARY_CONST) c->declare[d->ent] = true;
         if (fmt == CLIF_FMT_SHUFFLE) mask[d->ent] = true;
     }
-    for (uint32_t c = 0; c < n; c++)
-        if (f->constants.data[c].used && !mask[c]) declare[c] = true;
+    uint32_t masks = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        const constant_data *cd = &f->constants.data[k];
+        if (cd->used && !cd->anon && !mask[k]) c->declare[k] = true;
+        c->num[k] = k - masks;
+        if (mask[k] && !c->declare[k]) masks++;
+    }
     free(mask);
-    return declare;
+}
+
+void wr_consts_free(wr_consts *c) {
+    free(c->num);
+    free(c->declare);
 }
 
 /* Writes the preamble; returns whether it wrote anything. */
-static bool write_preamble(strbuf *sb, const clif_func *f) {
+static bool write_preamble(strbuf *sb, const clif_func *f, const wr_consts *consts) {
     size_t start = sb->len;
     for (int dynamic = 1; dynamic >= 0; dynamic--) {
         for (uint32_t i = 0; i < f->stack_slots.len; i++) {
@@ -151,15 +160,13 @@ static bool write_preamble(strbuf *sb, const clif_func *f) {
         wr_name(sb, f, &e->name);
         sb_printf(sb, " sig%u\n", e->sig);
     }
-    bool *declare = constants_to_declare(f);
     for (uint32_t i = 0; i < f->constants.len; i++) {
-        if (!declare[i]) continue;
+        if (!consts->declare[i]) continue;
         const constant_data *c = &f->constants.data[i];
-        sb_printf(sb, "    const%u = ", i);
+        sb_printf(sb, "    const%u = ", consts->num[i]);
         imm_write_bytes(sb, f->const_bytes.data + c->bytes, c->len);
         sb_putc(sb, '\n');
     }
-    free(declare);
     if (f->stack_limit != CLIF_NONE) sb_printf(sb, "    stack_limit = gv%u\n", f->stack_limit);
     return sb->len != start;
 }
@@ -212,7 +219,8 @@ static void write_aliases(strbuf *sb, const clif_func *f, const alias_map *m, cl
 
 /* ---- Blocks ---- */
 
-static void write_block(strbuf *sb, const clif_func *f, const alias_map *m, clif_block b) {
+static void write_block(strbuf *sb, const clif_func *f, const wr_consts *consts, const alias_map *m,
+                        clif_block b) {
     const block_data *bd = &f->blocks.data[b];
     sb_printf(sb, "block%u", b);
     if (bd->nparams) {
@@ -232,7 +240,7 @@ static void write_block(strbuf *sb, const clif_func *f, const alias_map *m, clif
     for (clif_inst i = bd->first; i < f->insts.len && guard++ < f->insts.len;
          i = f->inodes.data[i].next) {
         sb_puts(sb, "    ");
-        wr_inst(sb, f, i, true);
+        wr_inst(sb, f, consts, i, true);
         sb_putc(sb, '\n');
         const inst_data *d = &f->insts.data[i];
         for (uint32_t k = 0; k < d->nresults; k++)
@@ -249,15 +257,18 @@ char *clif_func_to_string(const clif_func *f) {
     sb_puts(&sb, " {\n");
     alias_map m;
     alias_map_build(&m, f);
-    bool any = write_preamble(&sb, f);
+    wr_consts consts;
+    wr_consts_init(&consts, f);
+    bool any = write_preamble(&sb, f, &consts);
     uint32_t guard = 0;
     for (clif_block b = f->first_block; b < f->blocks.len && guard++ < f->blocks.len;
          b = f->blocks.data[b].next) {
         if (any) sb_putc(&sb, '\n');
-        write_block(&sb, f, &m, b);
+        write_block(&sb, f, &consts, &m, b);
         any = true;
     }
     alias_map_free(&m);
+    wr_consts_free(&consts);
     sb_puts(&sb, "}\n");
     return sb_take(&sb);
 }
@@ -265,9 +276,12 @@ char *clif_func_to_string(const clif_func *f) {
 char *clif_inst_to_string(const clif_func *f, clif_inst i) {
     strbuf sb;
     sb_init(&sb);
-    if (i < f->insts.len)
-        wr_inst(&sb, f, i, false);
-    else
+    if (i < f->insts.len) {
+        wr_consts consts;
+        wr_consts_init(&consts, f);
+        wr_inst(&sb, f, &consts, i, false);
+        wr_consts_free(&consts);
+    } else
         sb_printf(&sb, "inst%u (no such instruction)", i);
     return sb_take(&sb);
 }

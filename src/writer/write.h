@@ -20,12 +20,24 @@ void wr_name(strbuf *sb, const clif_func *f, const name_data *n);
 /* A signature: `(i32, i64 uext) -> i32 system_v`. */
 void wr_signature(strbuf *sb, const clif_func *f, const sig_data *s);
 
+/* Constant numbering: Cranelift keeps shuffle masks apart from the constant
+ * pool, so constants that only serve as masks get no number and the others
+ * move down over them. num[c] is the number constant c is written with;
+ * declare[c] says whether the preamble declares it (a vconst/f128const names
+ * it, or the text declared it and it is no mask). Both arrays are malloc'd. */
+typedef struct wr_consts {
+    uint32_t *num;
+    bool *declare;
+} wr_consts;
+void wr_consts_init(wr_consts *c, const clif_func *f);
+void wr_consts_free(wr_consts *c);
+
 /* The controlling type of an instruction (invalid when it has none). */
 clif_type wr_ctrl_type(const clif_func *f, const inst_data *d);
 /* One instruction without indentation or newline. `in_layout` selects the type
  * suffix rule: the function writer's (only when the type cannot be inferred from
  * an operand defined in the same block) or, for a lone instruction, whenever the
  * opcode is polymorphic. */
-void wr_inst(strbuf *sb, const clif_func *f, clif_inst i, bool in_layout);
+void wr_inst(strbuf *sb, const clif_func *f, const wr_consts *c, clif_inst i, bool in_layout);
 
 #endif

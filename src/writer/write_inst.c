@@ -62,8 +62,16 @@ void wr_memflags(strbuf *sb, clif_memflags flags) {
     if (flags & CLIF_MEM_BIG) sb_puts(sb, " big");
     if (flags & CLIF_MEM_LITTLE) sb_puts(sb, " little");
     if (flags & CLIF_MEM_CHECKED) sb_puts(sb, " checked");
+    static const char *const regions[] = {
+#define X(ID, N) N,
+        CLIF_MEM_REGIONS(X)
+#undef X
+    };
     uint32_t region = flags >> 16;
-    if (region) sb_printf(sb, " region%u", region - 1);
+    if (region > 0 && region <= sizeof regions / sizeof regions[0])
+        sb_printf(sb, " %s", regions[region - 1]);
+    else if (region > 0)
+        sb_printf(sb, " region%u", region - 1); /* no such region: not readable text */
 }
 
 /* ---- Type suffix ---- */
@@ -135,6 +143,11 @@ static void write_imm64(strbuf *sb, const clif_func *f, const inst_data *d) {
     imm_write_imm64(sb, imm_sext(d->imm, t ? clif_type_bits(t) : 64));
 }
 
+/* ` constN` with N as the constant is declared. */
+static void write_const_ref(strbuf *sb, const clif_func *f, const wr_consts *c, uint32_t k) {
+    sb_printf(sb, " const%u", k < f->constants.len ? c->num[k] : k);
+}
+
 static void write_ieee(strbuf *sb, const inst_data *d, unsigned width) {
     imm_write_ieee(sb, width, d->imm, 0);
 }
@@ -179,7 +192,7 @@ static void write_extable(strbuf *sb, const clif_func *f, uint32_t et) {
     sb_puts(sb, x->nitems ? " ]" : "]");
 }
 
-static void write_operands(strbuf *sb, const clif_func *f, const inst_data *d) {
+static void write_operands(strbuf *sb, const clif_func *f, const wr_consts *c, const inst_data *d) {
     const clif_opcode_info *info = clif_opcode_info_of((clif_opcode)d->opcode);
     switch ((clif_format)info->format) {
     case CLIF_FMT_NULLARY: sb_putc(sb, ' '); break;
@@ -200,7 +213,7 @@ static void write_operands(strbuf *sb, const clif_func *f, const inst_data *d) {
         sb_putc(sb, ' ');
         write_ieee(sb, d, 64);
         break;
-    case CLIF_FMT_UNARY_CONST: sb_printf(sb, " const%u", d->ent); break;
+    case CLIF_FMT_UNARY_CONST: write_const_ref(sb, f, c, d->ent); break;
     case CLIF_FMT_UNARY_GV: sb_printf(sb, " gv%u", d->ent); break;
     case CLIF_FMT_BINARY: write_fixed(sb, f, d, 2); break;
     case CLIF_FMT_BINARY_IMM8:
@@ -348,7 +361,8 @@ static void write_operands(strbuf *sb, const clif_func *f, const inst_data *d) {
 /* ---- Constant comments ---- */
 
 /* Writes `; v = imm` for value v when a constant instruction defines it. */
-static void comment_constant(strbuf *sb, const clif_func *f, clif_value v, const char **sep) {
+static void comment_constant(strbuf *sb, const clif_func *f, const wr_consts *c, clif_value v,
+                             const char **sep) {
     clif_value r = ir_resolve(f, v);
     if (r >= f->values.len || f->values.data[r].kind != VK_RESULT) return;
     clif_inst src = f->values.data[r].owner;
@@ -361,7 +375,8 @@ static void comment_constant(strbuf *sb, const clif_func *f, clif_value v, const
     sb_puts(sb, *sep);
     *sep = ", ";
     wr_value(sb, v);
-    sb_puts(sb, " = ");
+    sb_puts(sb, " =");
+    if (fmt != CLIF_FMT_UNARY_CONST) sb_putc(sb, ' ');
     switch (fmt) {
     case CLIF_FMT_UNARY_IMM: write_imm64(sb, f, d); break;
     case CLIF_FMT_UNARY_IEEE16: write_ieee(sb, d, 16); break;
@@ -371,6 +386,7 @@ static void comment_constant(strbuf *sb, const clif_func *f, clif_value v, const
         uint32_t len;
         const uint8_t *b = constant_bytes(f, d->ent, &len);
         if (d->opcode == CLIF_OP_F128CONST && len == 16) {
+            sb_putc(sb, ' ');
             uint64_t lo = 0, hi = 0;
             for (int k = 7; k >= 0; k--) {
                 lo = lo << 8 | b[k];
@@ -378,51 +394,52 @@ static void comment_constant(strbuf *sb, const clif_func *f, clif_value v, const
             }
             imm_write_ieee(sb, 128, lo, hi);
         } else {
-            sb_printf(sb, "const%u", d->ent);
+            write_const_ref(sb, f, c, d->ent);
         }
         break;
     }
     }
 }
 
-static void comment_block_call(strbuf *sb, const clif_func *f, uint32_t call, const char **sep) {
+static void comment_block_call(strbuf *sb, const clif_func *f, const wr_consts *c, uint32_t call,
+                               const char **sep) {
     if (call >= f->block_calls.len) return;
     const block_call *bc = &f->block_calls.data[call];
     for (uint32_t k = 0; k < bc->nargs; k++) {
         uint32_t a = f->pool.data[bc->args + k];
-        if (CLIF_BLOCKARG_IS_VALUE(a)) comment_constant(sb, f, a, sep);
+        if (CLIF_BLOCKARG_IS_VALUE(a)) comment_constant(sb, f, c, a, sep);
     }
 }
 
 /* The operand values in Cranelift's inst_values order: arguments, block-call
  * arguments of every successor, exception-table context values. */
-static void write_comments(strbuf *sb, const clif_func *f, const inst_data *d) {
+static void write_comments(strbuf *sb, const clif_func *f, const wr_consts *c, const inst_data *d) {
     const char *sep = "  ; ";
     for (uint32_t k = 0; k < d->nargs; k++)
-        comment_constant(sb, f, f->pool.data[d->args + k], &sep);
+        comment_constant(sb, f, c, f->pool.data[d->args + k], &sep);
     clif_format fmt = (clif_format)clif_opcode_info_of((clif_opcode)d->opcode)->format;
     if (fmt == CLIF_FMT_TRY_CALL || fmt == CLIF_FMT_TRY_CALL_INDIRECT) {
         if (d->ent >= f->extables.len) return;
         const extable_data *x = &f->extables.data[d->ent];
         for (uint32_t k = 0; k < x->nitems; k++) { /* catch targets, then the normal return */
             const extable_item *it = &f->extable_items.data[x->items + k];
-            if (it->kind != EXI_CONTEXT) comment_block_call(sb, f, it->call, &sep);
+            if (it->kind != EXI_CONTEXT) comment_block_call(sb, f, c, it->call, &sep);
         }
-        comment_block_call(sb, f, x->normal, &sep);
+        comment_block_call(sb, f, c, x->normal, &sep);
         for (uint32_t k = 0; k < x->nitems; k++) {
             const extable_item *it = &f->extable_items.data[x->items + k];
-            if (it->kind == EXI_CONTEXT) comment_constant(sb, f, it->call, &sep);
+            if (it->kind == EXI_CONTEXT) comment_constant(sb, f, c, it->call, &sep);
         }
         return;
     }
     uint32_t n, first = ir_inst_block_calls(f, d, &n);
     for (uint32_t k = 0; k < n; k++)
-        comment_block_call(sb, f, first + k, &sep);
+        comment_block_call(sb, f, c, first + k, &sep);
 }
 
 /* ---- The instruction ---- */
 
-void wr_inst(strbuf *sb, const clif_func *f, clif_inst i, bool in_layout) {
+void wr_inst(strbuf *sb, const clif_func *f, const wr_consts *c, clif_inst i, bool in_layout) {
     const inst_data *d = &f->insts.data[i];
     for (uint32_t k = 0; k < d->nresults; k++) {
         if (k) sb_puts(sb, ", ");
@@ -435,6 +452,6 @@ void wr_inst(strbuf *sb, const clif_func *f, clif_inst i, bool in_layout) {
         sb_putc(sb, '.');
         wr_type(sb, ctrl);
     }
-    write_operands(sb, f, d);
-    write_comments(sb, f, d);
+    write_operands(sb, f, c, d);
+    write_comments(sb, f, c, d);
 }

@@ -276,7 +276,7 @@ static void test_memory(void **state) {
                    "    v3 = uload8.i64 little v0-4\n"
                    "    v4 = sload16.i32 can_move big v0+0x0001_1170\n"
                    "    v5 = load.i32x4 int_ovf v0\n"
-                   "    v6 = load.i8 checked region2 v0\n"
+                   "    v6 = load.i8 checked vmctx v0\n"
                    "    v7 = load.i16 user7 v0\n"
                    "    store notrap v1, v0+4\n"
                    "    istore8 big v1, v0-0x0001_1170\n"
@@ -385,6 +385,40 @@ static void test_vectors(void **state) {
                    "v0 = const0\n"
                    "    return v1\n"
                    "}\n");
+    clif_func_free(f);
+}
+
+/* Cranelift numbers the constant pool without shuffle masks: a vconst after a
+ * shuffle still names const0. */
+static void test_constant_numbering(void **state) {
+    (void)state;
+    init_types();
+    clif_type p[1] = {I8X16};
+    clif_func *f = new_func("num", p, 1, p, 1, CLIF_CC_FAST);
+    clif_block b = new_block(f);
+    clif_value x = clif_append_block_param(f, b, I8X16);
+    uint8_t mask[16] = {0}, data[16] = {0};
+    data[0] = 0xab;
+    clif_constant m = clif_create_constant(f, mask, 16);
+    f->constants.data[m].anon = true;
+    clif_constant c = clif_create_constant(f, data, 16);
+    f->constants.data[c].anon = true;
+    clif_value xx[2] = {x, x};
+    clif_inst_desc sh = {.opcode = CLIF_OP_SHUFFLE, .entity = m, .args = xx, .nargs = 2};
+    clif_build(f, b, &sh);
+    clif_inst_desc vc = {.opcode = CLIF_OP_VCONST, .ctrl_type = I8X16, .entity = c};
+    clif_inst vi = clif_build(f, b, &vc);
+    clif_value r = first(f, vi);
+    clif_ins_return(f, b, &r, 1);
+    expect_text(f, "function %num(i8x16) -> i8x16 fast {\n"
+                   "    const0 = 0x000000000000000000000000000000ab\n"
+                   "\n"
+                   "block0(v0: i8x16):\n"
+                   "    v1 = shuffle v0, v0, 0x00000000000000000000000000000000\n"
+                   "    v2 = vconst.i8x16 const0\n"
+                   "    return v2  ; v2 = const0\n"
+                   "}\n");
+    expect_inst(f, vi, "v2 = vconst.i8x16 const0");
     clif_func_free(f);
 }
 
@@ -601,7 +635,7 @@ int main(void) {
         cmocka_unit_test(test_memory),  cmocka_unit_test(test_arith),
         cmocka_unit_test(test_vectors), cmocka_unit_test(test_branches),
         cmocka_unit_test(test_calls),   cmocka_unit_test(test_aliases_and_dynamic),
-        cmocka_unit_test(test_misc),
+        cmocka_unit_test(test_misc),    cmocka_unit_test(test_constant_numbering),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
