@@ -1,6 +1,17 @@
 /* libcranelift: the reference interpreter. It executes verified CLIF
  * functions with the exact semantics of each opcode. Traps come back as
- * errors of kind CLIF_ERR_TRAP carrying the trap code. */
+ * errors of kind CLIF_ERR_TRAP carrying the trap code; an opcode or type the
+ * interpreter does not implement is a CLIF_ERR_UNSUPPORTED error naming it
+ * ("unsupported: fadd on f128").
+ *
+ * Memory is a checked, synthetic address space (never host pointers): stack
+ * slots live in a stack below 0x8000_0000, func_addr gives addresses in a
+ * read-only code region; any other access traps (heap_oob, or the memory
+ * flags' trap code). Calls go to functions added with
+ * clif_interp_add_function, else to Cranelift's libcalls by name (%CeilF32,
+ * %FloorF64, %TruncF32, %NearestF64, %FmaF32, %Memcpy, %Memset, %Memmove,
+ * %Memcmp, %Probestack) and to %__cranelift_throw (as Cranelift's filetest
+ * runner provides it), which unwinds to the innermost matching try_call. */
 #ifndef CLIF_INTERP_H
 #define CLIF_INTERP_H
 

@@ -42,6 +42,7 @@ void clif_interp_add_function(clif_interp *in, const clif_func *f) {
 
 void clif_interp_set_limits(clif_interp *in, uint32_t max_depth, uint64_t fuel) {
     in->max_depth = max_depth ? max_depth : DEFAULT_DEPTH;
+    if (in->max_depth > IN_MAX_DEPTH) in->max_depth = IN_MAX_DEPTH;
     in->fuel = fuel;
 }
 
@@ -376,9 +377,10 @@ static clif_error *exec_op(clif_interp *in, in_frame *fr, const inst_data *d) {
     const uint32_t *args = f->pool.data + d->args;
     for (uint32_t k = 0; k < d->nargs; k++)
         a[k] = V[resolve(f, args[k])];
+    const uint32_t *res = f->pool.data + d->results;
+    if (d->nresults == 1) return h(&o, a, &V[res[0]]); /* straight into the value slot */
     clif_error *e = h(&o, a, r);
     if (e) return e;
-    const uint32_t *res = f->pool.data + d->results;
     for (uint32_t k = 0; k < d->nresults; k++)
         V[res[k]] = r[k];
     return NULL;

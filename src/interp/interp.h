@@ -31,8 +31,10 @@ typedef u128 in_val;
 #define IN_CODE_STRIDE 16ull
 #define IN_RET_BASE    0x18000000ull /* return addresses */
 #define IN_CODE_END    0x20000000ull
-/* Most value slots all live frames may hold together (16 bytes each). */
+/* Most value slots all live frames may hold together (16 bytes each), and
+ * most frames whatever limit the caller sets. */
 #define IN_MAX_VALUES (16u << 20)
+#define IN_MAX_DEPTH  (1u << 20)
 
 typedef struct in_stack {
     uint8_t *buf; /* holds [IN_STACK_TOP - cap, IN_STACK_TOP) */

@@ -30,6 +30,7 @@ static clif_error *check_block_call(const clif_func *f, uint32_t bc, bool allow_
     const block_call *c = &f->block_calls.data[bc];
     if (c->block >= f->blocks.len || !range_ok(f, c->args, c->nargs))
         return bad(f, "branch target out of range");
+    if (!f->blocks.data[c->block].in_layout) return bad(f, "branch to a block outside the layout");
     if (c->nargs != f->blocks.data[c->block].nparams)
         return bad(f, "branch argument count differs from the block's parameters");
     for (uint32_t k = 0; k < c->nargs; k++) {

@@ -9,10 +9,12 @@
  *       return v1
  *   }
  *
- * Preamble order: dynamic stack slots, stack slots, global values, dynamic
- * types, signatures, function references, constants, stack limit. Cranelift
- * prints no dynamic types; we print them after the global values they use so
- * that a function with dynamic vectors reads back. Entities the text never
+ * Preamble order: stack slots, global values, dynamic types, dynamic stack
+ * slots, signatures, function references, constants, stack limit. Cranelift
+ * prints dynamic stack slots first and no dynamic types at all, which cannot
+ * be read back; we print the dynamic types after the global values they use
+ * and the dynamic slots after the types they use, so that every entity is
+ * defined before it is named. Entities the text never
  * declared (gaps in the source numbering) are skipped; constants are numbered
  * as Cranelift's pool numbers them (see wr_consts). */
 #include "clif/writer.h"
@@ -80,6 +82,8 @@ static void write_gv(strbuf *sb, const clif_func *f, const gv_data *g) {
         if (g->colocated) sb_puts(sb, "colocated ");
         if (g->tls) sb_puts(sb, "tls ");
         wr_name(sb, f, &g->name);
+        /* `u1:2-8` would lex as one number: a user name keeps its offset apart. */
+        if (g->offset != 0 && g->name.kind == CLIF_NAME_USER) sb_putc(sb, ' ');
         if (g->offset > 0) sb_putc(sb, '+');
         if (g->offset != 0) imm_write_imm64(sb, g->offset);
         break;
@@ -121,18 +125,12 @@ void wr_consts_free(wr_consts *c) {
 /* Writes the preamble; returns whether it wrote anything. */
 static bool write_preamble(strbuf *sb, const clif_func *f, const wr_consts *consts) {
     size_t start = sb->len;
-    for (int dynamic = 1; dynamic >= 0; dynamic--) {
-        for (uint32_t i = 0; i < f->stack_slots.len; i++) {
-            const stack_slot_data *s = &f->stack_slots.data[i];
-            if (!s->used || (s->kind == CLIF_SS_EXPLICIT_DYNAMIC) != dynamic) continue;
-            if (dynamic) {
-                sb_printf(sb, "    dss%u = explicit_dynamic_slot dt%u\n", i, s->dyn_type);
-            } else {
-                sb_printf(sb, "    ss%u = explicit_slot %u", i, s->size);
-                if (s->align_shift) sb_printf(sb, ", align = %u", 1u << (s->align_shift & 31));
-                sb_putc(sb, '\n');
-            }
-        }
+    for (uint32_t i = 0; i < f->stack_slots.len; i++) {
+        const stack_slot_data *s = &f->stack_slots.data[i];
+        if (!s->used || s->kind == CLIF_SS_EXPLICIT_DYNAMIC) continue;
+        sb_printf(sb, "    ss%u = explicit_slot %u", i, s->size);
+        if (s->align_shift) sb_printf(sb, ", align = %u", 1u << (s->align_shift & 31));
+        sb_putc(sb, '\n');
     }
     for (uint32_t i = 0; i < f->gvs.len; i++) {
         if (!f->gvs.data[i].used) continue;
@@ -146,6 +144,11 @@ static bool write_preamble(strbuf *sb, const clif_func *f, const wr_consts *cons
         sb_printf(sb, "    dt%u = ", i);
         wr_type(sb, dt->base);
         sb_printf(sb, "*gv%u\n", dt->scale);
+    }
+    for (uint32_t i = 0; i < f->stack_slots.len; i++) {
+        const stack_slot_data *s = &f->stack_slots.data[i];
+        if (s->used && s->kind == CLIF_SS_EXPLICIT_DYNAMIC)
+            sb_printf(sb, "    dss%u = explicit_dynamic_slot dt%u\n", i, s->dyn_type);
     }
     for (uint32_t i = 0; i < f->sigs.len; i++) {
         if (!f->sigs.data[i].used) continue;
