@@ -1178,6 +1178,199 @@ static void test_frames_and_stack_limit(void **state) {
     clif_func_free(x.f);
 }
 
+/* ---- More vector opcodes ---- */
+
+static clif_type vt(clif_type lane, unsigned lanes) {
+    unsigned l = 0;
+    while ((1u << l) < lanes)
+        l++;
+    return clif_type_vector(lane, l);
+}
+
+/* op(x, y) for vectors given as 128-bit halves; returns the result. */
+static clif_data_value vbin(clif_opcode op, clif_type t, clif_type rt, uint64_t xh, uint64_t xl,
+                            uint64_t yh, uint64_t yl) {
+    clif_type ps[2] = {t, t};
+    fn x = begin("vbin", ps, 2, &rt, 1);
+    clif_value r = clif_ins_binary(x.f, x.b, op, x.p[0], x.p[1]);
+    clif_ins_return(x.f, x.b, &r, 1);
+    clif_data_value a[2] = {dv128(t, xh, xl), dv128(t, yh, yl)};
+    clif_data_value out = run1v(x.f, a, 2);
+    clif_func_free(x.f);
+    return out;
+}
+
+static clif_data_value vun(clif_opcode op, clif_type t, clif_type rt, uint64_t xh, uint64_t xl) {
+    fn x = begin("vun", &t, 1, &rt, 1);
+    bool suffix = clif_opcode_info_of(op)->ctrl == CLIF_CTRL_SUFFIX;
+    clif_value r = clif_ins_unary(x.f, x.b, op, suffix ? rt : CLIF_TYPE_INVALID, x.p[0]);
+    clif_ins_return(x.f, x.b, &r, 1);
+    clif_data_value a = dv128(t, xh, xl);
+    clif_data_value out = run1v(x.f, &a, 1);
+    clif_func_free(x.f);
+    return out;
+}
+
+#define ASSERT_V(v, hi, lo)                                                                        \
+    do {                                                                                           \
+        assert_int_equal(hi64(&(v)), (hi));                                                        \
+        assert_int_equal(lo64(&(v)), (lo));                                                        \
+    } while (0)
+
+static void test_simd_lanes(void **state) {
+    (void)state;
+    clif_type i8x16 = vt(CLIF_I8, 16), i16x8 = vt(CLIF_I16, 8), i32x4 = vt(CLIF_I32, 4);
+    clif_type i64x2 = vt(CLIF_I64, 2), f32x4 = vt(CLIF_F32, 4), f64x2 = vt(CLIF_F64, 2);
+    /* pshufb: top bit zeroes, low 4 bits index; swizzle: >= 16 zeroes */
+    uint64_t xh = 0xafaeadacabaaa9a8ull, xl = 0xa7a6a5a4a3a2a1a0ull, yl = 0x000000000f110180ull;
+    clif_data_value r = vbin(CLIF_OP_X86_PSHUFB, i8x16, i8x16, xh, xl, 0, yl);
+    ASSERT_V(r, 0xa0a0a0a0a0a0a0a0ull, 0xa0a0a0a0afa1a100ull);
+    r = vbin(CLIF_OP_SWIZZLE, i8x16, i8x16, xh, xl, 0, yl);
+    ASSERT_V(r, 0xa0a0a0a0a0a0a0a0ull, 0xa0a0a0a0af00a100ull);
+    /* pmulhrsw wraps MIN * MIN, sqmul_round_sat saturates */
+    r = vbin(CLIF_OP_X86_PMULHRSW, i16x8, i16x8, 0, 0x00017fff40008000ull, 0,
+             0x40007fff40008000ull);
+    ASSERT_V(r, 0, 0x00017ffe20008000ull);
+    r = vbin(CLIF_OP_SQMUL_ROUND_SAT, i16x8, i16x8, 0, 0x00017fff40008000ull, 0,
+             0x40007fff40008000ull);
+    ASSERT_V(r, 0, 0x00017ffe20007fffull);
+    /* pmaddubsw: unsigned x times signed y, pairs added with saturation */
+    clif_type ps[2] = {i8x16, i8x16};
+    fn x = begin("pmaddubsw", ps, 2, &i16x8, 1);
+    clif_value v = clif_ins_binary(x.f, x.b, CLIF_OP_X86_PMADDUBSW, x.p[0], x.p[1]);
+    clif_ins_return(x.f, x.b, &v, 1);
+    clif_data_value a[2] = {dv128(i8x16, 0, 0x0201ffffull), dv128(i8x16, 0, 0x03ff7f7full)};
+    r = run1v(x.f, a, 2);
+    ASSERT_V(r, 0, 0x00057fffull);
+    clif_func_free(x.f);
+    /* cvtt2dq: NaN and out of range give INT_MIN */
+    float fl[4] = {1.5f, NAN, 3e9f, -2.5f};
+    uint32_t fb[4];
+    memcpy(fb, fl, sizeof fb);
+    r = vun(CLIF_OP_X86_CVTT2DQ, f32x4, i32x4, ((uint64_t)fb[3] << 32) | fb[2],
+            ((uint64_t)fb[1] << 32) | fb[0]);
+    ASSERT_V(r, 0xfffffffe80000000ull, 0x8000000000000001ull);
+    /* vhigh_bits */
+    clif_type i16 = CLIF_I16;
+    fn h = begin("vhigh", &i8x16, 1, &i16, 1);
+    v = clif_ins_unary(h.f, h.b, CLIF_OP_VHIGH_BITS, CLIF_I16, h.p[0]);
+    clif_ins_return(h.f, h.b, &v, 1);
+    clif_data_value hv = dv128(i8x16, 0x8000000000000000ull, 0x7fff0080ull);
+    assert_int_equal(run1(h.f, &hv, 1), 0x8005);
+    clif_func_free(h.f);
+    /* blendv picks by the top bit of each lane */
+    clif_type bps[3] = {i32x4, i32x4, i32x4};
+    fn bl = begin("blendv", bps, 3, &i32x4, 1);
+    v = clif_ins_ternary(bl.f, bl.b, CLIF_OP_BLENDV, bl.p[0], bl.p[1], bl.p[2]);
+    clif_ins_return(bl.f, bl.b, &v, 1);
+    clif_data_value ba[3] = {dv128(i32x4, 0x00000000ffffffffull, 0x7fffffff80000000ull),
+                             dv128(i32x4, 0x0000000400000003ull, 0x0000000200000001ull),
+                             dv128(i32x4, 0x0000000800000007ull, 0x0000000600000005ull)};
+    r = run1v(bl.f, ba, 3);
+    ASSERT_V(r, 0x0000000800000003ull, 0x0000000600000001ull);
+    clif_func_free(bl.f);
+    /* widening, pairwise add, float lane conversions */
+    r = vun(CLIF_OP_SWIDEN_HIGH, i8x16, i16x8, 0x0000000000ff807full, 0);
+    ASSERT_V(r, 0, 0x0000ffffff80007full);
+    r = vun(CLIF_OP_UWIDEN_LOW, i16x8, i32x4, 0, 0x00000000ffff8000ull);
+    ASSERT_V(r, 0, 0x0000ffff00008000ull);
+    r = vbin(CLIF_OP_IADD_PAIRWISE, i32x4, i32x4, 0x0000000400000003ull, 0x0000000200000001ull,
+             0x000000280000001eull, 0x000000140000000aull);
+    ASSERT_V(r, 0x000000460000001eull, 0x0000000700000003ull);
+    r = vun(CLIF_OP_FVPROMOTE_LOW, f32x4, f64x2, 0x1234567812345678ull, 0xc00000003fc00000ull);
+    ASSERT_V(r, 0xc000000000000000ull, 0x3ff8000000000000ull);
+    r = vun(CLIF_OP_FVDEMOTE, f64x2, f32x4, 0x7e37e43c8800759cull, 0x3ff8000000000000ull);
+    ASSERT_V(r, 0, 0x7f8000003fc00000ull);
+    r = vbin(CLIF_OP_AVG_ROUND, i8x16, i8x16, 0, 0x01ffull, 0, 0x02feull);
+    ASSERT_V(r, 0, 0x02ffull);
+    r = vbin(CLIF_OP_UUNARROW, i32x4, i16x8, 0, 0x00010000ffffffffull, 0, 0x0000000000001234ull);
+    ASSERT_V(r, 0x0000000000001234ull, 0x00000000ffffffffull);
+    r = vbin(CLIF_OP_UNARROW, i32x4, i16x8, 0, 0x00010000ffffffffull, 0, 0);
+    ASSERT_V(r, 0, 0x00000000ffff0000ull);
+    (void)i64x2;
+}
+
+static void test_simd_memory(void **state) {
+    (void)state;
+    clif_type i64 = CLIF_I64, i16x8 = vt(CLIF_I16, 8), i32x4 = vt(CLIF_I32, 4);
+    clif_type i64x2 = vt(CLIF_I64, 2);
+    clif_opcode ops[3] = {CLIF_OP_ULOAD8X8, CLIF_OP_SLOAD8X8, CLIF_OP_SLOAD16X4};
+    clif_type rts[3] = {i16x8, i16x8, i32x4};
+    clif_memflags fls[3] = {0, CLIF_MEM_LITTLE, CLIF_MEM_BIG};
+    uint64_t want[3][2] = {{0x0080007f000100ffull, 0x0000001000200030ull},
+                           {0xff80007f0001ffffull, 0x0000001000200030ull},
+                           {0x00007f80ffffff01ull, 0x0000100000003020ull}};
+    for (int k = 0; k < 3; k++) {
+        fn x = begin("vload", &i64, 1, &rts[k], 1);
+        clif_stack_slot ss = clif_create_stack_slot(x.f, 8, 3);
+        clif_value p = clif_ins_stack_addr(x.f, x.b, CLIF_I64, ss, 0);
+        clif_ins_store(x.f, x.b, CLIF_OP_STORE, 0, x.p[0], p, 0);
+        clif_value v = clif_ins_load(x.f, x.b, ops[k], rts[k], fls[k], p, 0);
+        clif_ins_return(x.f, x.b, &v, 1);
+        clif_data_value a = dv(CLIF_I64, 0x807f01ff00102030ull);
+        clif_data_value r = run1v(x.f, &a, 1);
+        ASSERT_V(r, want[k][0], want[k][1]);
+        clif_func_free(x.f);
+    }
+    /* bitcast between lane sizes: big-endian lanes change the pairing */
+    for (int big = 0; big < 2; big++) {
+        fn x = begin("vcast", &i32x4, 1, &i64x2, 1);
+        clif_inst_desc d = {.opcode = CLIF_OP_BITCAST,
+                            .ctrl_type = i64x2,
+                            .memflags = big ? CLIF_MEM_BIG : CLIF_MEM_LITTLE,
+                            .args = &x.p[0],
+                            .nargs = 1};
+        clif_value v = clif_inst_result(x.f, clif_build(x.f, x.b, &d), 0);
+        clif_ins_return(x.f, x.b, &v, 1);
+        clif_data_value a = dv128(i32x4, 0x0000000400000003ull, 0x0000000200000001ull);
+        clif_data_value r = run1v(x.f, &a, 1);
+        if (big)
+            ASSERT_V(r, 0x0000000300000004ull, 0x0000000100000002ull);
+        else
+            ASSERT_V(r, 0x0000000400000003ull, 0x0000000200000001ull);
+        clif_func_free(x.f);
+    }
+}
+
+static uint64_t carry_op(clif_opcode op, uint64_t a, uint64_t b, uint64_t c, uint64_t *sum) {
+    clif_type ps[3] = {CLIF_I8, CLIF_I8, CLIF_I8}, rs[2] = {CLIF_I8, CLIF_I8};
+    fn x = begin("carry", ps, 3, rs, 2);
+    clif_value args[3] = {x.p[0], x.p[1], x.p[2]};
+    clif_inst_desc d = {.opcode = op, .args = args, .nargs = 3};
+    clif_inst i = clif_build(x.f, x.b, &d);
+    clif_value res[2] = {clif_inst_result(x.f, i, 0), clif_inst_result(x.f, i, 1)};
+    clif_ins_return(x.f, x.b, res, 2);
+    clif_interp *in = clif_interp_new();
+    clif_data_value av[3] = {dv(CLIF_I8, a), dv(CLIF_I8, b), dv(CLIF_I8, c)}, out[2];
+    uint32_t n;
+    no_error(clif_interp_call(in, x.f, av, 3, out, 2, &n));
+    *sum = lo64(&out[0]);
+    clif_interp_free(in);
+    clif_func_free(x.f);
+    return lo64(&out[1]);
+}
+
+static void test_carry_ops(void **state) {
+    (void)state;
+    uint64_t s;
+    assert_int_equal(carry_op(CLIF_OP_UADD_OVERFLOW_CIN, 255, 0, 1, &s), 1);
+    assert_int_equal(s, 0);
+    assert_int_equal(carry_op(CLIF_OP_UADD_OVERFLOW_CIN, 254, 0, 7, &s), 0);
+    assert_int_equal(s, 255);
+    assert_int_equal(carry_op(CLIF_OP_SADD_OVERFLOW_CIN, 127, 0, 1, &s), 1);
+    assert_int_equal(s, 0x80);
+    assert_int_equal(carry_op(CLIF_OP_SADD_OVERFLOW_CIN, 0xff, 0x80, 1, &s), 0);
+    assert_int_equal(s, 0x80);
+    assert_int_equal(carry_op(CLIF_OP_USUB_OVERFLOW_BIN, 5, 5, 1, &s), 1);
+    assert_int_equal(s, 255);
+    assert_int_equal(carry_op(CLIF_OP_USUB_OVERFLOW_BIN, 5, 4, 1, &s), 0);
+    assert_int_equal(s, 0);
+    assert_int_equal(carry_op(CLIF_OP_SSUB_OVERFLOW_BIN, 0x80, 0, 1, &s), 1);
+    assert_int_equal(s, 0x7f);
+    assert_int_equal(carry_op(CLIF_OP_SSUB_OVERFLOW_BIN, 0x7f, 0xff, 1, &s), 0);
+    assert_int_equal(s, 0x7f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrapping),
@@ -1203,6 +1396,9 @@ int main(void) {
         cmocka_unit_test(test_global_values_and_regs),
         cmocka_unit_test(test_f128_and_unsupported),
         cmocka_unit_test(test_simd),
+        cmocka_unit_test(test_simd_lanes),
+        cmocka_unit_test(test_simd_memory),
+        cmocka_unit_test(test_carry_ops),
         cmocka_unit_test(test_exceptions),
         cmocka_unit_test(test_frames_and_stack_limit),
     };
