@@ -55,7 +55,7 @@ static void print_finding(void *ctx, const clif_verifier_error *e) {
 }
 
 static void check_file(const char *path, tally *t) {
-    size_t len;
+    size_t len = 0;
     char *text = read_file(path, &len);
     assert_non_null(text);
     t->files++;
