@@ -32,6 +32,10 @@ void wr_name(strbuf *sb, const clif_func *f, const name_data *n) {
 }
 
 static void write_abi_params(strbuf *sb, const clif_func *f, uint32_t first, uint32_t n) {
+    if (!wr_range_ok(first, n, f->abi_params.len)) {
+        sb_puts(sb, "invalid");
+        return;
+    }
     for (uint32_t k = 0; k < n; k++) {
         const clif_abi_param *p = &f->abi_params.data[first + k];
         if (k) sb_puts(sb, ", ");
@@ -167,7 +171,10 @@ static bool write_preamble(strbuf *sb, const clif_func *f, const wr_consts *cons
         if (!consts->declare[i]) continue;
         const constant_data *c = &f->constants.data[i];
         sb_printf(sb, "    const%u = ", consts->num[i]);
-        imm_write_bytes(sb, f->const_bytes.data + c->bytes, c->len);
+        if (wr_range_ok(c->bytes, c->len, f->const_bytes.len))
+            imm_write_bytes(sb, f->const_bytes.data + c->bytes, c->len);
+        else
+            sb_puts(sb, "invalid");
         sb_putc(sb, '\n');
     }
     if (f->stack_limit != CLIF_NONE) sb_printf(sb, "    stack_limit = gv%u\n", f->stack_limit);
@@ -226,9 +233,11 @@ static void write_block(strbuf *sb, const clif_func *f, const wr_consts *consts,
                         clif_block b) {
     const block_data *bd = &f->blocks.data[b];
     sb_printf(sb, "block%u", b);
-    if (bd->nparams) {
+    uint32_t nparams = wr_range_ok(bd->params, bd->nparams, f->pool.len) ? bd->nparams : 0;
+    if (nparams != bd->nparams) sb_puts(sb, "(invalid)");
+    if (nparams) {
         sb_putc(sb, '(');
-        for (uint32_t k = 0; k < bd->nparams; k++) {
+        for (uint32_t k = 0; k < nparams; k++) {
             clif_value v = f->pool.data[bd->params + k];
             if (k) sb_puts(sb, ", ");
             sb_printf(sb, "v%u: ", v);
@@ -237,7 +246,7 @@ static void write_block(strbuf *sb, const clif_func *f, const wr_consts *consts,
         sb_putc(sb, ')');
     }
     sb_puts(sb, bd->cold ? " cold:\n" : ":\n");
-    for (uint32_t k = 0; k < bd->nparams; k++)
+    for (uint32_t k = 0; k < nparams; k++)
         write_aliases(sb, f, m, f->pool.data[bd->params + k]);
     uint32_t guard = 0;
     for (clif_inst i = bd->first; i < f->insts.len && guard++ < f->insts.len;
@@ -246,6 +255,7 @@ static void write_block(strbuf *sb, const clif_func *f, const wr_consts *consts,
         wr_inst(sb, f, consts, i, true);
         sb_putc(sb, '\n');
         const inst_data *d = &f->insts.data[i];
+        if (!wr_range_ok(d->results, d->nresults, f->pool.len)) continue;
         for (uint32_t k = 0; k < d->nresults; k++)
             write_aliases(sb, f, m, f->pool.data[d->results + k]);
     }

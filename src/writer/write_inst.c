@@ -35,6 +35,10 @@ void wr_block_call(strbuf *sb, const clif_func *f, uint32_t call) {
     const block_call *bc = &f->block_calls.data[call];
     sb_printf(sb, "block%u", bc->block);
     if (bc->nargs == 0) return;
+    if (!wr_range_ok(bc->args, bc->nargs, f->pool.len)) {
+        sb_puts(sb, "(invalid)");
+        return;
+    }
     sb_putc(sb, '(');
     for (uint32_t k = 0; k < bc->nargs; k++) {
         if (k) sb_puts(sb, ", ");
@@ -81,12 +85,12 @@ clif_type wr_ctrl_type(const clif_func *f, const inst_data *d) {
     if (info->ctrl == CLIF_CTRL_NONE) return CLIF_TYPE_INVALID;
     if (d->ctrl != CLIF_TYPE_INVALID) return d->ctrl;
     if (info->ctrl == CLIF_CTRL_SUFFIX) {
-        if (d->nresults == 0) return CLIF_TYPE_INVALID;
+        if (d->nresults == 0 || d->results >= f->pool.len) return CLIF_TYPE_INVALID;
         clif_value r = f->pool.data[d->results];
         return r < f->values.len ? f->values.data[r].type : CLIF_TYPE_INVALID;
     }
     uint32_t k = (uint32_t)(info->ctrl - CLIF_CTRL_ARG0);
-    if (k >= d->nargs) return CLIF_TYPE_INVALID;
+    if (k >= d->nargs || !wr_range_ok(d->args, k + 1, f->pool.len)) return CLIF_TYPE_INVALID;
     clif_value v = f->pool.data[d->args + k];
     return v < f->values.len ? f->values.data[v].type : CLIF_TYPE_INVALID;
 }
@@ -153,7 +157,8 @@ static void write_ieee(strbuf *sb, const inst_data *d, unsigned width) {
 }
 
 static const uint8_t *constant_bytes(const clif_func *f, uint32_t c, uint32_t *len) {
-    if (c >= f->constants.len) {
+    if (c >= f->constants.len ||
+        !wr_range_ok(f->constants.data[c].bytes, f->constants.data[c].len, f->const_bytes.len)) {
         *len = 0;
         return NULL;
     }
@@ -169,6 +174,10 @@ static void write_extable(strbuf *sb, const clif_func *f, uint32_t et) {
     }
     const extable_data *x = &f->extables.data[et];
     sb_printf(sb, "sig%u, ", x->sig);
+    if (!wr_range_ok(x->items, x->nitems, f->extable_items.len)) {
+        sb_puts(sb, "invalid");
+        return;
+    }
     wr_block_call(sb, f, x->normal);
     sb_puts(sb, ", [");
     for (uint32_t k = 0; k < x->nitems; k++) {
@@ -260,7 +269,9 @@ static void write_operands(strbuf *sb, const clif_func *f, const wr_consts *c, c
     case CLIF_FMT_BRANCH_TABLE: {
         write_fixed(sb, f, d, 1);
         sb_puts(sb, ", ");
-        if (d->ent >= f->jump_tables.len || f->jump_tables.data[d->ent].ncalls == 0) {
+        if (d->ent >= f->jump_tables.len || f->jump_tables.data[d->ent].ncalls == 0 ||
+            !wr_range_ok(f->jump_tables.data[d->ent].calls, f->jump_tables.data[d->ent].ncalls,
+                         f->block_calls.len)) {
             sb_printf(sb, "jt%u", d->ent);
             break;
         }
@@ -405,6 +416,7 @@ static void comment_block_call(strbuf *sb, const clif_func *f, const wr_consts *
                                const char **sep) {
     if (call >= f->block_calls.len) return;
     const block_call *bc = &f->block_calls.data[call];
+    if (!wr_range_ok(bc->args, bc->nargs, f->pool.len)) return;
     for (uint32_t k = 0; k < bc->nargs; k++) {
         uint32_t a = f->pool.data[bc->args + k];
         if (CLIF_BLOCKARG_IS_VALUE(a)) comment_constant(sb, f, c, a, sep);
@@ -421,6 +433,7 @@ static void write_comments(strbuf *sb, const clif_func *f, const wr_consts *c, c
     if (fmt == CLIF_FMT_TRY_CALL || fmt == CLIF_FMT_TRY_CALL_INDIRECT) {
         if (d->ent >= f->extables.len) return;
         const extable_data *x = &f->extables.data[d->ent];
+        if (!wr_range_ok(x->items, x->nitems, f->extable_items.len)) return;
         for (uint32_t k = 0; k < x->nitems; k++) { /* catch targets, then the normal return */
             const extable_item *it = &f->extable_items.data[x->items + k];
             if (it->kind != EXI_CONTEXT) comment_block_call(sb, f, c, it->call, &sep);
@@ -433,6 +446,7 @@ static void write_comments(strbuf *sb, const clif_func *f, const wr_consts *c, c
         return;
     }
     uint32_t n, first = ir_inst_block_calls(f, d, &n);
+    if (!wr_range_ok(first, n, f->block_calls.len)) return;
     for (uint32_t k = 0; k < n; k++)
         comment_block_call(sb, f, c, first + k, &sep);
 }
@@ -441,6 +455,11 @@ static void write_comments(strbuf *sb, const clif_func *f, const wr_consts *c, c
 
 void wr_inst(strbuf *sb, const clif_func *f, const wr_consts *c, clif_inst i, bool in_layout) {
     const inst_data *d = &f->insts.data[i];
+    if (!wr_range_ok(d->args, d->nargs, f->pool.len) ||
+        !wr_range_ok(d->results, d->nresults, f->pool.len)) {
+        sb_printf(sb, "invalid (inst%u: value lists out of range)", i);
+        return;
+    }
     for (uint32_t k = 0; k < d->nresults; k++) {
         if (k) sb_puts(sb, ", ");
         wr_value(sb, f->pool.data[d->results + k]);

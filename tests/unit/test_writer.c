@@ -641,14 +641,39 @@ static void test_misc(void **state) {
     clif_func_free(f);
 }
 
+/* A malformed function (lists out of range) prints `invalid` pieces instead of
+ * reading out of bounds. */
+static void test_malformed(void **state) {
+    (void)state;
+    clif_type p[1] = {CLIF_I32};
+    clif_func *f = new_func("bad", p, 1, p, 1, CLIF_CC_FAST);
+    clif_block b = new_block(f);
+    clif_value x = clif_append_block_param(f, b, CLIF_I32);
+    clif_inst add = f->values.data[clif_ins_binary(f, b, CLIF_OP_IADD, x, x)].owner;
+    clif_value one = clif_ins_iconst(f, b, CLIF_I32, 1);
+    clif_inst jmp = clif_ins_jump(f, b, b, &one, 1);
+    f->insts.data[add].nargs = 1u << 30;
+    f->block_calls.data[f->insts.data[jmp].ent].args = UINT32_MAX - 1;
+    char *text = clif_func_to_string(f);
+    assert_non_null(strstr(text, "invalid (inst0: value lists out of range)"));
+    assert_non_null(strstr(text, "jump block0(invalid)"));
+    free(text);
+    f->blocks.data[b].nparams = 1u << 31;
+    text = clif_func_to_string(f);
+    assert_non_null(strstr(text, "block0(invalid):"));
+    free(text);
+    clif_func_free(f);
+}
+
 int main(void) {
     init_types();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_basic),   cmocka_unit_test(test_floats),
-        cmocka_unit_test(test_memory),  cmocka_unit_test(test_arith),
-        cmocka_unit_test(test_vectors), cmocka_unit_test(test_branches),
-        cmocka_unit_test(test_calls),   cmocka_unit_test(test_aliases_and_dynamic),
-        cmocka_unit_test(test_misc),    cmocka_unit_test(test_constant_numbering),
+        cmocka_unit_test(test_basic),     cmocka_unit_test(test_floats),
+        cmocka_unit_test(test_memory),    cmocka_unit_test(test_arith),
+        cmocka_unit_test(test_vectors),   cmocka_unit_test(test_branches),
+        cmocka_unit_test(test_calls),     cmocka_unit_test(test_aliases_and_dynamic),
+        cmocka_unit_test(test_misc),      cmocka_unit_test(test_constant_numbering),
+        cmocka_unit_test(test_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
