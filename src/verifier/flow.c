@@ -166,8 +166,8 @@ static uint32_t num_exception_payloads(uint8_t cc) {
     return cc == CLIF_CC_TAIL || cc == CLIF_CC_SYSTEM_V ? 2 : 0;
 }
 
-/* The type of block argument `a`; CLIF_TYPE_INVALID when it has none that can
- * be known without a target (exnN), or after reporting a misuse. */
+/* The type of block argument `a`; CLIF_TYPE_INVALID when it cannot be known
+ * without a target (exnN), or after reporting a misuse. */
 static clif_type arg_type(vf_ctx *cx, clif_inst i, uint32_t a, target_kind tk, bool *bad) {
     const clif_func *f = cx->f;
     const inst_data *d = &f->insts.data[i];
@@ -205,9 +205,9 @@ static clif_type arg_type(vf_ctx *cx, clif_inst i, uint32_t a, target_kind tk, b
         vf_report(cx, i, CLIF_NONE, "out-of-bounds `exnN` block argument");
         return CLIF_TYPE_INVALID;
     }
-    /* The payload type is the target's pointer type: unknown here. */
+    /* Payloads have the target's pointer type (invalid without a target). */
     *bad = false;
-    return CLIF_TYPE_INVALID;
+    return cx->ptr_type;
 }
 
 static void arg_name(uint32_t a, char *buf, size_t size) {

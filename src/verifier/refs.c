@@ -161,12 +161,6 @@ static bool has_vmctx_param(const clif_func *f) {
     return false;
 }
 
-/* The declared type of a global value when known without a target. */
-static clif_type gv_type(const clif_func *f, clif_global_value g) {
-    const gv_data *d = &f->gvs.data[g];
-    return d->kind == CLIF_GV_DYN_SCALE ? CLIF_TYPE_INVALID : d->type;
-}
-
 /* Reports the first global value chain that loops, listing the chain from
  * its start as Cranelift does. */
 static void check_gv_cycles(vf_ctx *cx) {
@@ -232,7 +226,7 @@ static void check_gvs(vf_ctx *cx) {
                 vf_report(cx, CLIF_NONE, CLIF_NONE, "gv%u: undeclared vmctx reference gv%u", g, g);
             break;
         case CLIF_GV_IADD_IMM: {
-            clif_type bt = gv_type(f, d->base);
+            clif_type bt = vf_gv_type(cx, d->base);
             if (!clif_type_is_int(d->type) || clif_type_is_vector(d->type))
                 vf_report(cx, CLIF_NONE, CLIF_NONE,
                           "gv%u: iadd_imm global value with non-int type %s", g,

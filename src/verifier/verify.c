@@ -117,6 +117,8 @@ static void check_inst(vf_ctx *cx, clif_block b, clif_inst i) {
     if (cx->fatal) return;
     vf_check_ssa(cx, i);
     if (cx->fatal) return;
+    vf_check_target_inst(cx, i);
+    if (cx->fatal) return;
     vf_check_types(cx, i);
     vf_check_block_args(cx, i);
     vf_check_calls(cx, i);
@@ -132,6 +134,7 @@ static void run(vf_ctx *cx) {
     if (cx->fatal) return;
     /* Function-level rules; like Cranelift, any finding here stops. */
     vf_check_preamble(cx);
+    vf_check_target_preamble(cx);
     vf_check_signature(cx);
     if (cx->count) return;
     vf_check_entry(cx);
@@ -151,10 +154,13 @@ static void run(vf_ctx *cx) {
     }
 }
 
-uint32_t clif_verify_each(const clif_func *f, clif_verifier_sink sink, void *ctx) {
+uint32_t clif_verify_each_isa(const clif_func *f, const clif_isa *isa, clif_verifier_sink sink,
+                              void *ctx) {
     vf_ctx cx;
     memset(&cx, 0, sizeof cx);
     cx.f = f;
+    cx.isa = isa;
+    cx.ptr_type = vf_pointer_type(isa);
     cx.sink = sink;
     cx.sink_ctx = ctx;
     run(&cx);
@@ -164,6 +170,10 @@ uint32_t clif_verify_each(const clif_func *f, clif_verifier_sink sink, void *ctx
     vec_free(cx.uses);
     vec_free(cx.msg);
     return cx.count;
+}
+
+uint32_t clif_verify_each(const clif_func *f, clif_verifier_sink sink, void *ctx) {
+    return clif_verify_each_isa(f, NULL, sink, ctx);
 }
 
 typedef struct first_finding {
@@ -181,8 +191,12 @@ static void keep_first(void *ctx, const clif_verifier_error *e) {
 }
 
 clif_error *clif_verify(const clif_func *f, const char *file) {
+    return clif_verify_isa(f, NULL, file);
+}
+
+clif_error *clif_verify_isa(const clif_func *f, const clif_isa *isa, const char *file) {
     first_finding ff = {NULL, 0};
-    uint32_t n = clif_verify_each(f, keep_first, &ff);
+    uint32_t n = clif_verify_each_isa(f, isa, keep_first, &ff);
     if (n == 0) return NULL;
     clif_location loc = {file, ff.line, 0};
     clif_error *e = clif_error_new(CLIF_ERR_VERIFY, loc, "%s", ff.message);

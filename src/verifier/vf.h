@@ -10,6 +10,8 @@
 
 typedef struct vf_ctx {
     const clif_func *f;
+    const clif_isa *isa; /* NULL: target rules are not checked */
+    clif_type ptr_type;  /* the target's pointer type; invalid without a target */
     clif_verifier_sink sink;
     void *sink_ctx;
     uint32_t count; /* findings so far */
@@ -107,6 +109,18 @@ void vf_check_types(vf_ctx *cx, clif_inst i);
 
 /* ---- calls.c: calls, returns, tail calls, exception tables ---- */
 void vf_check_calls(vf_ctx *cx, clif_inst i);
+
+/* ---- target.c: rules that need the target ---- */
+/* The type of global value g: declared, or the pointer type (invalid
+ * without a target) for vmctx, symbols and dynamic scales. */
+clif_type vf_gv_type(const vf_ctx *cx, clif_global_value g);
+/* The pointer type of `isa` (invalid for NULL). */
+clif_type vf_pointer_type(const clif_isa *isa);
+/* Load bases are pointers (global values). */
+void vf_check_target_preamble(vf_ctx *cx);
+/* Pinned register and frame pointer settings, address widths, global value
+ * instruction types. */
+void vf_check_target_inst(vf_ctx *cx, clif_inst i);
 
 /* ---- imm.c: immediates, memory flags, constants, stack slots ---- */
 void vf_check_immediates(vf_ctx *cx, clif_inst i);

@@ -381,13 +381,18 @@ static void test_global_values(void **state) {
     clif_append_block_param(f, b0, CLIF_I64);
     clif_ins_return(f, b0, NULL, 0);
     clif_create_global_value(f, &vm);
+    clif_global_value_data ld = {.kind = CLIF_GV_LOAD, .type = CLIF_I64, .base = 0};
+    clif_create_global_value(f, &ld);
     clif_global_value_data add = {
-        .kind = CLIF_GV_IADD_IMM, .type = CLIF_I32, .base = 0, .offset = 8};
+        .kind = CLIF_GV_IADD_IMM, .type = CLIF_I32, .base = 1, .offset = 8};
     clif_create_global_value(f, &add);
-    expect(f, 1, "gv1: iadd_imm type i32 differs from operand type i64");
-    f->gvs.data[1].type = CLIF_F64;
-    expect(f, 1, "gv1: iadd_imm global value with non-int type f64");
-    f->gvs.data[1].type = CLIF_I64;
+    expect(f, 1, "gv2: iadd_imm type i32 differs from operand type i64");
+    f->gvs.data[2].type = CLIF_F64;
+    expect(f, 1, "gv2: iadd_imm global value with non-int type f64");
+    f->gvs.data[2].type = CLIF_I64;
+    expect_ok(f);
+    f->gvs.data[2].base = 0; /* vmctx: a pointer, known only with a target */
+    expect_ok(f);
     f->gvs.data[1].base = 9;
     expect(f, 1, "gv1: invalid base global value gv9");
     clif_func_free(f);
@@ -862,6 +867,131 @@ static void test_trap_codes(void **state) {
     clif_func_free(f);
 }
 
+/* ---- Rules that need a target ---- */
+
+static findings verify_isa(const clif_func *f, const clif_isa *isa) {
+    findings fs;
+    memset(&fs, 0, sizeof fs);
+    fs.total = 0;
+    uint32_t n = clif_verify_each_isa(f, isa, collect, &fs);
+    assert_int_equal(n, fs.total);
+    return fs;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void expect_isa(clif_func *f, const clif_isa *isa, const char *msg) {
+    findings fs = verify_isa(f, isa);
+    if (fs.total != (msg ? 1u : 0u)) print_findings(&fs);
+    assert_int_equal(fs.total, msg ? 1 : 0);
+    if (msg) assert_string_equal(fs.msg[0], msg);
+    release(&fs);
+}
+
+static void test_target_rules(void **state) {
+    (void)state;
+    clif_isa *isa = NULL;
+    assert_null(clif_isa_lookup("x86_64", &isa));
+
+    findings fs;
+    clif_func *f = func1(0, 0);
+    clif_inst_desc get = {.opcode = CLIF_OP_GET_PINNED_REG, .ctrl_type = CLIF_I64};
+    clif_build(f, 0, &get);
+    clif_inst_desc fp = {.opcode = CLIF_OP_GET_FRAME_POINTER, .ctrl_type = CLIF_I64};
+    clif_build(f, 0, &fp);
+    clif_ins_return(f, 0, NULL, 0);
+    expect_ok(f); /* without a target these rules are not checked */
+    /* (The instruction text of nullary instructions is the writer's: compare
+     * what follows it.) */
+    fs = verify_isa(f, isa);
+    assert_int_equal(fs.total, 1);
+    assert_true(ends_with(fs.msg[0],
+                          "): GetPinnedReg/SetPinnedReg cannot be used without enable_pinned_reg"));
+    assert_int_equal(fs.inst[0], 0);
+    release(&fs);
+    assert_null(clif_isa_set(isa, "enable_pinned_reg", "true"));
+    fs = verify_isa(f, isa);
+    assert_int_equal(fs.total, 1);
+    assert_true(ends_with(fs.msg[0], "): `get_frame_pointer`/`get_return_address` cannot be used "
+                                     "without enabling `preserve_frame_pointers`"));
+    assert_int_equal(fs.inst[0], 1);
+    release(&fs);
+    assert_null(clif_isa_set(isa, "preserve_frame_pointers", "true"));
+    expect_isa(f, isa, NULL);
+    clif_func_free(f);
+
+    /* Addresses have the pointer width. */
+    f = func1(CLIF_I32, 0);
+    clif_ins_load(f, 0, CLIF_OP_LOAD, CLIF_I32, 0, 0, 0);
+    clif_ins_store(f, 0, CLIF_OP_STORE, 0, 0, 0, 0);
+    clif_ins_return(f, 0, NULL, 0);
+    expect_ok(f);
+    fs = verify_isa(f, isa);
+    assert_int_equal(fs.total, 2);
+    assert_string_equal(fs.msg[0], "inst0 (v1 = load.i32 v0): invalid pointer width (got 32, "
+                                   "expected 64) encountered v0");
+    assert_string_equal(fs.msg[1], "inst1 (store.i32 v0, v0): invalid pointer width (got 32, "
+                                   "expected 64) encountered v0");
+    release(&fs);
+    clif_func_free(f);
+
+    /* Global values: load bases are pointers; symbols and vmctx are pointers. */
+    f = clif_func_new();
+    clif_abi_param p = {CLIF_I64, CLIF_EXT_NONE, CLIF_ARG_VMCTX, 0};
+    clif_signature sig = {&p, 1, NULL, 0, CLIF_CC_SYSTEM_V};
+    clif_func_set_signature(f, &sig);
+    clif_block b0 = new_block(f);
+    clif_append_block_param(f, b0, CLIF_I64);
+    clif_global_value_data vm = {.kind = CLIF_GV_VMCTX};
+    clif_global_value_data add = {.kind = CLIF_GV_IADD_IMM, .type = CLIF_I32, .base = 0};
+    clif_create_global_value(f, &vm);
+    clif_create_global_value(f, &add);
+    clif_inst_desc sym = {.opcode = CLIF_OP_SYMBOL_VALUE, .ctrl_type = CLIF_I32, .entity = 0};
+    clif_build(f, b0, &sym);
+    clif_ins_return(f, b0, NULL, 0);
+    expect_ok(f);
+    expect_isa(f, isa, "gv1: iadd_imm type i32 differs from operand type i64");
+    f->gvs.data[1].kind = CLIF_GV_LOAD;
+    expect_isa(f, isa,
+               "inst0 (v1 = symbol_value.i32 gv0): global_value instruction with type "
+               "i32 references global value with type i64");
+    f->gvs.data[1].base = 1;
+    clif_global_value_data ld = {.kind = CLIF_GV_LOAD, .type = CLIF_I64, .base = 1};
+    f->gvs.data[1].base = 0;
+    clif_create_global_value(f, &ld);
+    f->insts.data[0].ctrl = CLIF_I64;
+    f->values.data[clif_inst_result(f, 0, 0)].type = CLIF_I64;
+    expect_isa(f, isa, "gv2: base gv1 has type i32, which is not the pointer type i64");
+    clif_func_free(f);
+
+    /* Exception payloads have the pointer type. */
+    static const char text[] = "function %f() {\n"
+                               "    sig0 = () tail\n"
+                               "    fn0 = %g() tail\n"
+                               "block0:\n"
+                               "    try_call fn0(), sig0, block1, [ default: block2(exn0) ]\n"
+                               "block1:\n"
+                               "    return\n"
+                               "block2(v0: i32):\n"
+                               "    return\n"
+                               "}\n";
+    clif_test_file *tf = NULL;
+    assert_null(clif_parse_test_file(text, sizeof text - 1, "exn.clif", &tf));
+    assert_int_equal(tf->nfunctions, 1);
+    expect_ok(tf->functions[0].func);
+    expect_isa(tf->functions[0].func, isa,
+               "inst0 (try_call fn0(), sig0, block1, [ default: block2(exn0) ]): arg exn0 has type "
+               "i64, expected i32");
+    fs = verify_isa(tf->functions[0].func, isa);
+    assert_int_equal(fs.line[0], 5);
+    release(&fs);
+    clif_test_file_free(tf);
+    clif_isa_free(isa);
+}
+
 /* ---- clif_verify and locations ---- */
 
 static void test_clif_verify(void **state) {
@@ -1052,6 +1182,7 @@ int main(void) {
         cmocka_unit_test(test_bitcast),
         cmocka_unit_test(test_stack_offsets),
         cmocka_unit_test(test_trap_codes),
+        cmocka_unit_test(test_target_rules),
         cmocka_unit_test(test_clif_verify),
         cmocka_unit_test(test_cfg_domtree),
         cmocka_unit_test(test_deep_chain),

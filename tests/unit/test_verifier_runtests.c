@@ -28,6 +28,7 @@ static const char *runtests_dir(void) {
 
 typedef struct tally {
     uint32_t files, unparsed, functions, verified, findings;
+    uint32_t targets, unconfigured, isa_checks, isa_findings;
 } tally;
 
 static char *read_file(const char *path, size_t *len) {
@@ -54,6 +55,31 @@ static void print_finding(void *ctx, const clif_verifier_error *e) {
     print_message("%s:%u: %s\n", path, e->line, e->message);
 }
 
+/* The ISA a `target` line describes, with its flags and settings; NULL when
+ * this build has no such target or rejects one of its names. */
+static clif_isa *configure(const clif_target *tg) {
+    clif_isa *isa = NULL;
+    clif_error *e = clif_isa_lookup(tg->isa, &isa);
+    for (uint32_t k = 0; !e && k < tg->nsettings; k++)
+        e = clif_isa_set(isa, tg->settings[k].name, tg->settings[k].value);
+    for (uint32_t k = 0; !e && k < tg->nflags; k++) {
+        const char *flag = tg->flags[k], *eq = strchr(flag, '=');
+        if (eq) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(eq - flag), flag);
+            e = clif_isa_set(isa, name, eq + 1);
+        } else {
+            e = clif_isa_set(isa, flag, "true");
+        }
+    }
+    if (e) {
+        clif_error_free(e);
+        clif_isa_free(isa);
+        return NULL;
+    }
+    return isa;
+}
+
 static void check_file(const char *path, tally *t) {
     size_t len = 0;
     char *text = read_file(path, &len);
@@ -76,6 +102,21 @@ static void check_file(const char *path, tally *t) {
             t->verified++;
         else
             t->findings += n;
+    }
+    /* And with each target of the file this build has, as Cranelift's runner. */
+    for (uint32_t g = 0; g < tf->ntargets; g++) {
+        t->targets++;
+        clif_isa *isa = configure(&tf->targets[g]);
+        if (!isa) {
+            t->unconfigured++;
+            continue;
+        }
+        for (uint32_t k = 0; k < tf->nfunctions; k++) {
+            t->isa_checks++;
+            t->isa_findings +=
+                clif_verify_each_isa(tf->functions[k].func, isa, print_finding, (void *)path);
+        }
+        clif_isa_free(isa);
     }
     clif_test_file_free(tf);
 }
@@ -115,13 +156,16 @@ static void test_runtests_verify(void **state) {
         free(dir);
     }
     free(todo);
-    printf("verifier over the runtests: %u files (%u not parsed by the reader), %u functions, %u "
-           "verified, "
-           "%u findings\n",
-           t.files, t.unparsed, t.functions, t.verified, t.findings);
+    printf("verifier over the runtests: %u files (%u not parsed by the reader), %u functions, "
+           "%u verified, %u findings; with targets: %u target lines (%u not in this build), "
+           "%u function checks, %u findings\n",
+           t.files, t.unparsed, t.functions, t.verified, t.findings, t.targets, t.unconfigured,
+           t.isa_checks, t.isa_findings);
     assert_true(t.files > 0);
     assert_true(t.functions > 0);
     assert_int_equal(t.findings, 0);
+    assert_true(t.isa_checks > 0);
+    assert_int_equal(t.isa_findings, 0);
 }
 
 int main(void) {
