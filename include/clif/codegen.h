@@ -33,6 +33,92 @@ const char *clif_isa_name(const clif_isa *isa);
 /* True when code for this ISA runs natively on this machine. */
 bool clif_isa_is_host(const clif_isa *isa);
 
+/* ---- Compiling a function to machine code ---- */
+
+/* The result of compiling one function: code bytes (the constant pool
+ * follows the code), relocations to apply, the trap table, call sites and
+ * unwind steps. */
+typedef struct clif_compiled clif_compiled;
+
+typedef struct clif_compile_options {
+    bool listing; /* also produce a disassembly listing (clif_compiled_listing) */
+} clif_compile_options;
+
+/* Verifies `f` (when the `enable_verifier` setting is on), lowers it for
+ * `isa`, allocates registers and emits code. A function using a feature
+ * the backend does not implement gives CLIF_ERR_UNSUPPORTED naming it
+ * ("unsupported: i128 udiv on x86_64"). */
+clif_error *clif_compile(const clif_isa *isa, const clif_func *f, clif_compiled **out);
+/* The same with options (NULL = defaults). */
+clif_error *clif_compile_ex(const clif_isa *isa, const clif_func *f,
+                            const clif_compile_options *opts, clif_compiled **out);
+void clif_compiled_free(clif_compiled *c);
+
+const uint8_t *clif_compiled_code(const clif_compiled *c, size_t *size);
+/* Bytes of the code proper, before the constant pool. */
+size_t clif_compiled_code_size(const clif_compiled *c);
+
+/* Relocation kinds (Cranelift's names). */
+typedef enum clif_reloc_kind {
+    CLIF_RELOC_ABS4,
+    CLIF_RELOC_ABS8,
+    CLIF_RELOC_X86_PCREL4,
+    CLIF_RELOC_X86_CALL_PCREL4,
+    CLIF_RELOC_X86_CALL_PLT_REL4,
+    CLIF_RELOC_X86_GOT_PCREL4,
+    CLIF_RELOC_ARM64_CALL,
+    CLIF_RELOC_S390X_PCREL32_DBL,
+    CLIF_RELOC_S390X_PLT_REL32_DBL,
+} clif_reloc_kind;
+const char *clif_reloc_kind_name(clif_reloc_kind k);
+
+/* A relocation: at `offset` in the code, write the address of `name`
+ * (a function when is_func, else a data symbol) plus `addend`, in the
+ * form of `kind`. The name's string lives as long as the compiled code. */
+typedef struct clif_reloc {
+    uint32_t offset;
+    clif_reloc_kind kind;
+    bool is_func;
+    clif_ext_name name;
+    int64_t addend;
+} clif_reloc;
+uint32_t clif_compiled_num_relocs(const clif_compiled *c);
+clif_reloc clif_compiled_reloc(const clif_compiled *c, uint32_t i);
+
+/* A trapping instruction: executing it at `offset` raises `code`. */
+typedef struct clif_trap_site {
+    uint32_t offset;
+    clif_trap_code code;
+} clif_trap_site;
+uint32_t clif_compiled_num_traps(const clif_compiled *c);
+clif_trap_site clif_compiled_trap(const clif_compiled *c, uint32_t i);
+/* The trap code of the instruction at `offset`, or CLIF_TRAP_NONE. */
+clif_trap_code clif_compiled_trap_at(const clif_compiled *c, uint32_t offset);
+
+/* Return addresses (offsets) of the calls the code makes. */
+uint32_t clif_compiled_num_call_sites(const clif_compiled *c);
+uint32_t clif_compiled_call_site(const clif_compiled *c, uint32_t i);
+
+/* Unwind steps of the prologue, at code offsets (DWARF register numbers). */
+typedef enum clif_unwind_kind {
+    CLIF_UNWIND_PUSH_FRAME_REGS, /* return address and frame pointer pushed, FP = SP */
+    CLIF_UNWIND_DEFINE_FRAME,    /* CFA = FP + value */
+    CLIF_UNWIND_STACK_ALLOC,     /* SP decremented by value */
+    CLIF_UNWIND_SAVE_REG,        /* register `reg` saved at CFA + value (negative) */
+} clif_unwind_kind;
+typedef struct clif_unwind_op {
+    uint32_t offset;
+    clif_unwind_kind kind;
+    uint16_t reg;
+    int32_t value;
+} clif_unwind_op;
+uint32_t clif_compiled_num_unwind(const clif_compiled *c);
+clif_unwind_op clif_compiled_unwind(const clif_compiled *c, uint32_t i);
+/* Bytes the function's frame takes below the saved frame pointer. */
+uint32_t clif_compiled_frame_size(const clif_compiled *c);
+/* The disassembly listing (with clif_compile_options.listing), else NULL. */
+const char *clif_compiled_listing(const clif_compiled *c);
+
 #ifdef __cplusplus
 }
 #endif

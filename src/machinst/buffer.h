@@ -29,7 +29,13 @@ typedef enum mc_reloc_kind {
 
 /* A relocation against an external name: a function reference or a symbol
  * of the function being compiled (an index into its ext_funcs or gvs). */
-typedef enum mc_reloc_target { MC_TARGET_FUNC, MC_TARGET_SYMBOL } mc_reloc_target;
+/* MC_TARGET_LIBCALL: a runtime function (machinst/libcall.h) the code calls
+ * for an instruction the ISA lacks. */
+typedef enum mc_reloc_target {
+    MC_TARGET_FUNC,
+    MC_TARGET_SYMBOL,
+    MC_TARGET_LIBCALL
+} mc_reloc_target;
 typedef struct mc_reloc {
     uint32_t offset;
     uint8_t kind;   /* mc_reloc_kind */

@@ -5,7 +5,40 @@
 #define CLIF_MACHINST_TARGET_H
 
 #include "clif/codegen.h"
+#include "machinst/buffer.h"
 #include "machinst/settings.h"
+#include "regalloc/regalloc.h"
+
+struct lower_ctx;
+struct emit_ctx;
+struct abi_callconv;
+
+/* The code generator of an ISA: what machinst calls to lower, allocate and
+ * emit. Instruction payloads are opaque to machinst (inst_size bytes). */
+typedef struct target_backend {
+    uint32_t inst_size;
+    /* The allocatable registers (they may depend on settings). */
+    void (*machine)(const clif_isa *isa, ra_machine *m);
+    /* ABI data of a calling convention; NULL when unsupported. */
+    const struct abi_callconv *(*callconv)(const clif_isa *isa, clif_callconv cc);
+
+    /* Lowering. lower_entry defines the function's arguments at the top of
+     * the entry block; lower_inst lowers one instruction (terminators too);
+     * lower_jump ends an edge block with a jump to its one successor. Each
+     * returns false after lw_unsupported. */
+    bool (*lower_entry)(struct lower_ctx *ctx);
+    bool (*lower_inst)(struct lower_ctx *ctx, clif_inst inst);
+    bool (*lower_jump)(struct lower_ctx *ctx);
+
+    /* Emission, after register allocation: the prologue, one instruction
+     * with the locations of its operands, a move between locations of one
+     * register class (an allocator edit), and a trap stub. */
+    void (*emit_prologue)(struct emit_ctx *ctx);
+    void (*emit_inst)(struct emit_ctx *ctx, const void *inst, const ra_loc *allocs);
+    void (*emit_move)(struct emit_ctx *ctx, uint8_t rclass, ra_loc from, ra_loc to);
+    void (*emit_trap)(struct emit_ctx *ctx, clif_trap_code code);
+    mc_patch_fn patch;
+} target_backend;
 
 #define ISA_MAX_FLAGS 32
 
@@ -21,6 +54,8 @@ typedef struct target_isa {
     int num_presets;
     /* Fills the flags the running CPU has; NULL when this ISA is not the host. */
     void (*detect_host)(uint32_t *flag_values);
+    /* The code generator; NULL when this build cannot generate code for it. */
+    const target_backend *backend;
 } target_isa;
 
 /* The configured ISA: the public clif_isa. */

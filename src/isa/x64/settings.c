@@ -1,27 +1,13 @@
 /* x86-64 ISA flags, presets and host detection. */
 #include "machinst/target.h"
 
+extern const target_backend x64_backend;
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 #endif
 
-/* X(ID, name) */
-#define X64_FLAGS(X)                                                                               \
-    X(SSE3, "has_sse3")                                                                            \
-    X(SSSE3, "has_ssse3") X(CMPXCHG16B, "has_cmpxchg16b") X(SSE41, "has_sse41")                    \
-        X(SSE42, "has_sse42") X(AVX, "has_avx") X(AVX2, "has_avx2") X(FMA, "has_fma")              \
-            X(AVX_VNNI, "has_avx_vnni") X(AVX512BITALG, "has_avx512bitalg")                        \
-                X(AVX512DQ, "has_avx512dq") X(AVX512VL, "has_avx512vl")                            \
-                    X(AVX512VBMI, "has_avx512vbmi") X(AVX512F, "has_avx512f")                      \
-                        X(AVX512VNNI, "has_avx512vnni") X(POPCNT, "has_popcnt")                    \
-                            X(BMI1, "has_bmi1") X(BMI2, "has_bmi2") X(LZCNT, "has_lzcnt")
-
-enum {
-#define X(ID, N) X64_FLAG_##ID,
-    X64_FLAGS(X)
-#undef X
-        X64_NUM_FLAGS
-};
+#include "isa/x64/flags.h"
 
 static const setting_desc x64_flags[] = {
 #define X(ID, N) {N, SET_BOOL, 0, NULL},
@@ -88,4 +74,5 @@ const target_isa x64_target = {
     .presets = x64_presets,
     .num_presets = (int)(sizeof x64_presets / sizeof x64_presets[0]),
     .detect_host = X64_HOST,
+    .backend = &x64_backend,
 };

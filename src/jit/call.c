@@ -1,0 +1,221 @@
+/* Calling compiled code with any signature: a trampoline, itself compiled
+ * from CLIF, loads the arguments from an array of 16-byte slots, calls the
+ * function and stores its results into another array. Traps raise signals;
+ * while a call runs, handlers map the faulting pc to its trap code and jump
+ * back (siglongjmp) to the caller. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+
+#include "ir/function.h"
+#include "jit/jit.h"
+#include "jit/jit_int.h"
+
+static clif_location no_loc(void) {
+    clif_location l = {NULL, 0, 0};
+    return l;
+}
+
+/* A key describing a signature, for reusing trampolines. */
+static uint32_t sig_key(const clif_func *f, uint8_t *key, uint32_t cap) {
+    uint32_t n = 0;
+    uint32_t need = 3 + 2 * (f->sig.nparams + f->sig.nreturns) * 2;
+    if (need > cap) return 0;
+    key[n++] = f->sig.callconv;
+    key[n++] = (uint8_t)f->sig.nparams;
+    key[n++] = (uint8_t)f->sig.nreturns;
+    for (uint32_t i = 0; i < f->sig.nparams + f->sig.nreturns; i++) {
+        const clif_abi_param *p = &f->abi_params.data[f->sig.params + i];
+        key[n++] = (uint8_t)p->type;
+        key[n++] = (uint8_t)(p->type >> 8);
+        key[n++] = p->ext;
+        key[n++] = p->purpose;
+    }
+    return n;
+}
+
+/* function %trampoline(i64 callee, i64 args, i64 results) system_v */
+static clif_func *build_trampoline(const clif_func *sig_of) {
+    clif_func *t = clif_func_new();
+    clif_abi_param tp[3] = {{CLIF_I64, 0, 0, 0}, {CLIF_I64, 0, 0, 0}, {CLIF_I64, 0, 0, 0}};
+    clif_signature ts = {tp, 3, NULL, 0, CLIF_CC_SYSTEM_V};
+    clif_func_set_signature(t, &ts);
+    clif_ext_name name = {CLIF_NAME_TESTCASE, 0, 0, "__clif_trampoline"};
+    clif_func_set_name(t, &name);
+    clif_signature cs;
+    clif_func_signature(sig_of, &cs);
+    /* Copy the arrays: importing may grow the pool they live in. */
+    clif_abi_param *ps = cl_xmalloc((cs.nparams + cs.nreturns + 1) * sizeof *ps);
+    memcpy(ps, cs.params, cs.nparams * sizeof *ps);
+    memcpy(ps + cs.nparams, cs.returns, cs.nreturns * sizeof *ps);
+    cs.params = ps;
+    cs.returns = ps + cs.nparams;
+    clif_sig_ref sig = clif_import_signature(t, &cs);
+    clif_block b = clif_create_block(t);
+    clif_value callee = clif_append_block_param(t, b, CLIF_I64);
+    clif_value args = clif_append_block_param(t, b, CLIF_I64);
+    clif_value results = clif_append_block_param(t, b, CLIF_I64);
+    clif_append_block(t, b);
+    clif_memflags fl = CLIF_MEM_NOTRAP | CLIF_MEM_ALIGNED;
+    clif_value *vals = cl_xmalloc((cs.nparams + 1) * sizeof *vals);
+    for (uint32_t i = 0; i < cs.nparams; i++)
+        vals[i] = clif_ins_load(t, b, CLIF_OP_LOAD, ps[i].type, fl, args, (int32_t)(16 * i));
+    clif_inst call = clif_ins_call_indirect(t, b, sig, callee, vals, cs.nparams);
+    for (uint32_t j = 0; j < clif_inst_num_results(t, call); j++)
+        clif_ins_store(t, b, CLIF_OP_STORE, fl, clif_inst_result(t, call, j), results,
+                       (int32_t)(16 * j));
+    clif_ins_return(t, b, NULL, 0);
+    free(vals);
+    free(ps);
+    return t;
+}
+
+static clif_error *get_trampoline(jit_module *m, const clif_func *sig_of, void **out) {
+    uint8_t key[512];
+    uint32_t n = sig_key(sig_of, key, sizeof key);
+    for (uint32_t i = 0; n && i < m->tramps.len; i++) {
+        const jit_tramp *t = &m->tramps.data[i];
+        if (t->key_len == n && memcmp(t->key, key, n) == 0) {
+            *out = t->mem.base;
+            return NULL;
+        }
+    }
+    clif_func *f = build_trampoline(sig_of);
+    jit_tramp t;
+    memset(&t, 0, sizeof t);
+    clif_error *e = clif_compile(m->isa, f, &t.code);
+    clif_func_free(f);
+    if (e) return e;
+    size_t size;
+    const uint8_t *code = clif_compiled_code(t.code, &size);
+    e = jit_mem_alloc(&t.mem, size);
+    if (!e) {
+        memcpy(t.mem.base, code, size);
+        e = jit_apply_relocs(m, t.code, t.mem.base);
+    }
+    if (!e) e = jit_mem_seal(&t.mem);
+    if (e) {
+        clif_compiled_free(t.code);
+        jit_mem_free(&t.mem);
+        return e;
+    }
+    memcpy(t.key, key, n);
+    t.key_len = n;
+    vec_push(m->tramps, t);
+    *out = t.mem.base;
+    return NULL;
+}
+
+/* ---- signals ---- */
+
+typedef struct call_state {
+    sigjmp_buf jb;
+    const jit_module *m;
+    int sig;
+    uintptr_t pc, addr, sp;
+} call_state;
+
+/* The call in progress on this thread: a signal handler has no other way
+ * to find it. Set only while jit_module_call runs. */
+static _Thread_local call_state *current_call;
+
+static const int trap_signals[] = {SIGILL, SIGSEGV, SIGBUS, SIGFPE};
+#define NSIG_TRAP ((int)(sizeof trap_signals / sizeof trap_signals[0]))
+
+static void on_trap_signal(int sig, siginfo_t *si, void *uctx) {
+    call_state *s = current_call;
+    if (!s) {
+        signal(sig, SIG_DFL);
+        return;
+    }
+    s->sig = sig;
+    s->addr = (uintptr_t)si->si_addr;
+#if defined(__x86_64__) && defined(__linux__)
+    ucontext_t *uc = uctx;
+    s->pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    s->sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#else
+    (void)uctx;
+    s->pc = 0;
+    s->sp = 0;
+#endif
+    siglongjmp(s->jb, 1);
+}
+
+typedef void (*tramp_fn)(void *callee, void *args, void *results);
+
+clif_error *jit_module_call(jit_module *m, const clif_func *sig_of, void *fn,
+                            const clif_data_value *args, uint32_t nargs, clif_data_value *results,
+                            uint32_t max, uint32_t *nresults) {
+    *nresults = 0;
+    if (nargs != sig_of->sig.nparams)
+        return clif_error_new(CLIF_ERR_ARGUMENT, no_loc(), "%u arguments for %u parameters", nargs,
+                              sig_of->sig.nparams);
+    uint32_t nret = sig_of->sig.nreturns;
+    if (nret > max)
+        return clif_error_new(CLIF_ERR_ARGUMENT, no_loc(), "%u results for room for %u", nret, max);
+    for (uint32_t i = 0; i < nargs; i++)
+        if (args[i].type != sig_of->abi_params.data[sig_of->sig.params + i].type)
+            return clif_error_new(CLIF_ERR_ARGUMENT, no_loc(), "argument %u has the wrong type", i);
+    void *tp;
+    clif_error *e = get_trampoline(m, sig_of, &tp);
+    if (e) return e;
+    uint8_t *abuf = cl_xcalloc(nargs + 1, 16), *rbuf = cl_xcalloc(nret + 1, 16);
+    for (uint32_t i = 0; i < nargs; i++)
+        memcpy(abuf + 16 * i, args[i].bytes, 16);
+
+    /* An alternate stack lets the handler run after a stack overflow. */
+    stack_t alt, old_alt;
+    size_t alt_size = 1 << 16;
+    alt.ss_sp = cl_xmalloc(alt_size);
+    alt.ss_size = alt_size;
+    alt.ss_flags = 0;
+    sigaltstack(&alt, &old_alt);
+    struct sigaction sa, old[NSIG_TRAP];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_trap_signal;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < NSIG_TRAP; i++)
+        sigaction(trap_signals[i], &sa, &old[i]);
+
+    call_state st;
+    memset(&st, 0, sizeof st);
+    st.m = m;
+    call_state *volatile prev = current_call;
+    current_call = &st;
+    tramp_fn call;
+    memcpy(&call, &tp, sizeof call);
+    if (sigsetjmp(st.jb, 1) == 0) call(fn, abuf, rbuf);
+
+    current_call = prev;
+    for (int i = 0; i < NSIG_TRAP; i++)
+        sigaction(trap_signals[i], &old[i], NULL);
+    sigaltstack(&old_alt, NULL);
+    free(alt.ss_sp);
+
+    if (st.sig) {
+        clif_trap_code code = CLIF_TRAP_NONE;
+        bool in_code = jit_module_trap_at(m, st.pc, &code);
+        if (!code && st.sig == SIGSEGV && st.sp && st.addr < st.sp && st.sp - st.addr < (1u << 20))
+            code = CLIF_TRAP_STACK_OVERFLOW;
+        free(abuf);
+        free(rbuf);
+        if (code) return clif_error_trap(code);
+        return clif_error_new(CLIF_ERR_HOST, no_loc(), "signal %d at pc %#lx%s (address %#lx)",
+                              st.sig, (unsigned long)st.pc, in_code ? " in compiled code" : "",
+                              (unsigned long)st.addr);
+    }
+    for (uint32_t j = 0; j < nret; j++) {
+        results[j].type = sig_of->abi_params.data[sig_of->sig.returns + j].type;
+        memcpy(results[j].bytes, rbuf + 16 * j, 16);
+    }
+    *nresults = nret;
+    free(abuf);
+    free(rbuf);
+    return NULL;
+}
