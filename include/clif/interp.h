@@ -31,9 +31,10 @@ void clif_interp_free(clif_interp *in);
  * from clif_interp_call. The function is referenced, not copied: it must
  * outlive the interpreter. */
 void clif_interp_add_function(clif_interp *in, const clif_func *f);
-/* Limits: call depth (default 10000) and executed instructions (default
- * 2^32; 0 = unlimited). Exceeding the depth is the stk_ovf trap; exceeding
- * the fuel is a CLIF_ERR_LIMIT error. */
+/* Limits: call depth (default 10000; 0 keeps the default; at most 2^20) and
+ * executed instructions per call (default 2^32; 0 = unlimited). Exceeding the
+ * depth (or 256 MiB of stack) is the stk_ovf trap; exceeding the fuel is a
+ * CLIF_ERR_LIMIT error. */
 void clif_interp_set_limits(clif_interp *in, uint32_t max_depth, uint64_t fuel);
 /* Runs `f` (added or not) with arguments; writes at most `max` results. */
 clif_error *clif_interp_call(clif_interp *in, const clif_func *f, const clif_data_value *args,

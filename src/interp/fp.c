@@ -59,8 +59,10 @@ double fp_f16_to_f64(uint16_t h) {
     double v;
     if (e == 0x1f) {
         if (m == 0) return sign ? -INFINITY : INFINITY;
-        /* Keep the payload in the top mantissa bits, as hardware widening does. */
-        uint64_t bits = ((uint64_t)sign << 63) | (0x7ffull << 52) | ((uint64_t)m << 42);
+        /* Keep the payload in the top mantissa bits and quiet it, as hardware
+         * widening does. */
+        uint64_t bits =
+            ((uint64_t)sign << 63) | (0x7ffull << 52) | (1ull << 51) | ((uint64_t)m << 42);
         return fp_f64(bits);
     }
     if (e == 0)

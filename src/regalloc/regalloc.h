@@ -13,7 +13,27 @@
  * several predecessors receives its arguments from blocks with one successor;
  * every block ends with one branch or return instruction; block 0 is the
  * entry; vregs are defined once (SSA), block parameters count as defined at
- * the block's start. */
+ * the block's start.
+ *
+ * Further rules (checked; breaking one is an error, never a crash):
+ * - every block is reachable from block 0, and block 0 has no parameters
+ *   (define incoming arguments with an instruction's FIXED defs);
+ * - a block whose successor has several predecessors gets its edge moves
+ *   before its branch, so that branch may have no operands (as regalloc2);
+ * - every use is dominated by the definition of its vreg;
+ * - an early def shares no location with any use or other def of its
+ *   instruction; a late use shares none with a def (it stays live across
+ *   them); two defs never share one;
+ * - clobbers destroy their registers between the early and the late point:
+ *   early uses and late defs may sit in clobbered registers, values live
+ *   across the instruction, late uses and early defs may not;
+ * - RA_REUSE is for late defs; it names an early use (RA_REG, RA_ANY or
+ *   RA_FIXED) of the same class; if that use's vreg lives on, the allocator
+ *   copies it first, so the instruction may overwrite the register.
+ * Guarantees of the result: edits never move between two stack slots (they
+ * go through the scratch register, or a register saved to a spare slot);
+ * all edits are at RA_BEFORE points; the same input gives the same output.
+ * The algorithm is described in docs/REGALLOC.md. */
 #ifndef CLIF_REGALLOC_H
 #define CLIF_REGALLOC_H
 
@@ -57,7 +77,7 @@ enum {
  * items[start[k] .. start[k+1]). */
 typedef struct ra_function {
     uint32_t num_insts, num_blocks, num_vregs;
-    const uint8_t *vreg_class; /* [num_vregs] */
+    const uint8_t *vreg_class;   /* [num_vregs] */
     const uint32_t *block_insts; /* [num_blocks + 1]: block b holds insts block_insts[b]..[b+1] */
     const uint32_t *succ_start, *succs;   /* successors of each block */
     const uint32_t *pred_start, *preds;   /* predecessors of each block */
@@ -65,7 +85,7 @@ typedef struct ra_function {
     /* Arguments the branch of block b passes to its k-th successor: edge
      * e = succ_start[b] + k, vregs edge_args[edge_arg_start[e] .. [e+1]). */
     const uint32_t *edge_arg_start, *edge_args;
-    const uint32_t *op_start;   /* [num_insts + 1] */
+    const uint32_t *op_start; /* [num_insts + 1] */
     const ra_operand *ops;
     const ra_pregset *clobbers; /* [num_insts], may be NULL: registers an inst destroys */
     const uint8_t *inst_flags;  /* [num_insts]: RA_INST_* */
@@ -87,9 +107,9 @@ typedef struct ra_loc {
     uint32_t index; /* preg, or spill slot number */
 } ra_loc;
 
-#define RA_BEFORE 0
-#define RA_AFTER 1
-#define RA_POINT(inst, when) ((inst) * 2 + (when))
+#define RA_BEFORE            0
+#define RA_AFTER             1
+#define RA_POINT(inst, when) ((inst)*2 + (when))
 
 /* A move to insert at a program point; edits at one point run in order. */
 typedef struct ra_edit {
