@@ -87,7 +87,7 @@ static void test_kernel(void **state) {
     const kernel *k = *state;
     char path[1024];
     snprintf(path, sizeof path, "%s/bench/kernels/%s.clif", CLIF_SOURCE_DIR, k->name);
-    size_t len;
+    size_t len = 0;
     char *text = read_file(path, &len);
     if (!text) fail_msg("cannot read %s", path);
     clif_test_file *tf = NULL;
