@@ -1203,6 +1203,66 @@ static void test_random_larger_machine(void **state) {
     run_random(100, 12, 8, true, 30001, false);
 }
 
+/* Mutated functions: one random field of a valid function is overwritten;
+ * the allocator must either fail with a message or succeed with an
+ * allocation the checker accepts, and must never crash. */
+static void test_fuzz_mutations(void **state) {
+    (void)state;
+    ra_machine m = machine(4, 4, true);
+    ra_context *ctx = ra_context_new();
+    uint32_t failed = 0, passed = 0;
+    for (uint32_t s = 0; s < 600; s++) {
+        tb t;
+        tfn f;
+        gen_function(&t, 50000 + s, 10 + s % 60, true, &f, (s & 1) != 0);
+        rng r = {0x1234567ull + s * 0x9e3779b97f4a7c15ull};
+        uint32_t nops = f.f.op_start[f.f.num_insts], ne = f.f.succ_start[f.f.num_blocks];
+        uint32_t nargs = f.f.edge_arg_start[ne], np = f.f.param_start[f.f.num_blocks];
+        uint32_t junk = rnd(&r, 4) == 0 ? 0xffffffffu : rnd(&r, 2 * f.f.num_vregs + 8);
+        uint32_t nb = f.f.num_blocks, ni = f.f.num_insts;
+        switch (rnd(&r, 18)) {
+        case 12: f.block_insts[rnd(&r, nb + 1)] += rnd(&r, 3) - 1; break;
+        case 13: f.op_start[rnd(&r, ni + 1)] += rnd(&r, 3) - 1; break;
+        case 14: f.edge_arg_start[rnd(&r, ne + 1)] += rnd(&r, 3) - 1; break;
+        case 15: f.param_start[rnd(&r, nb + 1)] += rnd(&r, 3) - 1; break;
+        case 16: f.succ_start[rnd(&r, nb + 1)] += rnd(&r, 3) - 1; break;
+        case 17: f.pred_start[rnd(&r, nb + 1)] += rnd(&r, 3) - 1; break;
+        case 0: f.ops[rnd(&r, nops)].vreg = junk; break;
+        case 1: f.ops[rnd(&r, nops)].kind = (uint8_t)rnd(&r, 3); break;
+        case 2: f.ops[rnd(&r, nops)].pos = (uint8_t)rnd(&r, 3); break;
+        case 3: f.ops[rnd(&r, nops)].constraint = (uint8_t)rnd(&r, 6); break;
+        case 4: f.ops[rnd(&r, nops)].extra = (uint8_t)rnd(&r, 256); break;
+        case 5: f.succs[rnd(&r, ne)] = rnd(&r, f.f.num_blocks + 2); break;
+        case 6: f.preds[rnd(&r, ne)] = rnd(&r, f.f.num_blocks + 2); break;
+        case 7:
+            if (nargs) f.edge_args[rnd(&r, nargs)] = junk;
+            break;
+        case 8:
+            if (np) f.params[rnd(&r, np)] = junk;
+            break;
+        case 9: f.inst_flags[rnd(&r, f.f.num_insts)] ^= (uint8_t)(1 + rnd(&r, 3)); break;
+        case 10: f.clobbers[rnd(&r, f.f.num_insts)].bits[0] |= 1ull << rnd(&r, 4); break;
+        default: f.vreg_class[rnd(&r, f.f.num_vregs)] ^= 1; break;
+        }
+        ra_result res;
+        if (ra_allocate(ctx, &f.f, &m, &res)) {
+            char msg[200];
+            bool ok = ra_check(&f.f, &m, &res, msg, sizeof msg);
+            if (!ok) fprintf(stderr, "seed %u: checker: %s\n", s, msg);
+            assert_true(ok);
+            passed++;
+        } else {
+            assert_true(res.error[0] != 0);
+            failed++;
+        }
+        tfn_free(&f);
+        tb_free(&t);
+    }
+    printf("  %u mutants rejected, %u still valid and checked\n", failed, passed);
+    assert_true(failed > 100 && passed > 50);
+    ra_context_free(ctx);
+}
+
 /* Same input, same output. */
 static void test_deterministic(void **state) {
     (void)state;
@@ -1278,6 +1338,7 @@ int main(void) {
         cmocka_unit_test(test_random_no_scratch),
         cmocka_unit_test(test_random_shuffled_layout),
         cmocka_unit_test(test_random_larger_machine),
+        cmocka_unit_test(test_fuzz_mutations),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_large_function),
     };
