@@ -11,7 +11,7 @@ static bool defined(const clif_func *f, uint32_t v) {
 bool rd_define_value(rd_parser *p, const rd_token *t, uint32_t v) {
     clif_func *f = p->f;
     if (defined(f, v)) return rd_fail_at(p, t->line, t->col, "duplicate entity: v%u", v);
-    if (!rd_charge(p, t, f->values.len, v + 1)) return false;
+    if (!rd_charge(p, t, f->values.len, v + 1, sizeof(value_data))) return false;
     ir_ensure_values(f, v + 1);
     /* Defined from here on; the owner fills in the rest. */
     value_data d = {CLIF_TYPE_INVALID, VK_RESULT, 0, 0, CLIF_NONE};

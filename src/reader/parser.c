@@ -14,9 +14,10 @@ void rd_parser_init(rd_parser *p, const char *text, size_t len, const char *path
     p->path = path;
     p->block = CLIF_NONE;
     p->default_cc = CLIF_CC_FAST;
+    /* Numbers up to 16 x the input size; 16 bytes of entity arrays per allowed number. */
     uint64_t bound = 16 * (uint64_t)len + 1024;
     p->limit = bound < CLIF_MAX_ENTITIES ? (uint32_t)bound : CLIF_MAX_ENTITIES;
-    p->budget = bound;
+    p->budget = 16 * bound;
 }
 
 void rd_parser_free(rd_parser *p) {
@@ -128,9 +129,9 @@ bool rd_check_number(rd_parser *p, const rd_token *t) {
                       (int)t->len, t->text, p->limit);
 }
 
-bool rd_charge(rd_parser *p, const rd_token *t, uint32_t have, uint32_t want) {
+bool rd_charge(rd_parser *p, const rd_token *t, uint32_t have, uint32_t want, size_t elem) {
     if (want <= have) return true;
-    uint64_t cost = (uint64_t)want - have;
+    uint64_t cost = ((uint64_t)want - have) * elem;
     if (cost > p->budget)
         return rd_fail_at(p, t->line, t->col,
                           "entity numbers too large for the size of the input at '%.*s'",
@@ -140,7 +141,8 @@ bool rd_charge(rd_parser *p, const rd_token *t, uint32_t have, uint32_t want) {
 }
 
 bool rd_ensure_block(rd_parser *p, const rd_token *t) {
-    if (!rd_charge(p, t, p->f->blocks.len, t->num + 1)) return false;
+    if (t->num >= RD_MAX_BLOCKS) return rd_fail_at(p, t->line, t->col, "too many blocks");
+    if (!rd_charge(p, t, p->f->blocks.len, t->num + 1, sizeof(block_data))) return false;
     ir_ensure_blocks(p->f, t->num + 1);
     return true;
 }

@@ -40,8 +40,8 @@ typedef struct rd_parser {
     VEC(rd_comment_src) csrc;
 
     /* Bounds on entity numbers: each number must be below `limit`; growing
-     * the entity arrays of all functions together may add at most `budget`
-     * entries, so memory stays linear in the input size. */
+     * the entity arrays of all functions together may allocate at most
+     * `budget` bytes, so memory stays linear in the input size. */
     uint32_t limit;
     uint64_t budget;
     clif_callconv default_cc;
@@ -91,8 +91,9 @@ bool rd_fail_at(rd_parser *p, uint32_t line, uint32_t col, const char *fmt, ...)
 /* ---- parser.c: entity numbers and shared sub-grammars ---- */
 /* Checks that the lookahead's entity number is in bounds. */
 bool rd_check_number(rd_parser *p, const rd_token *t);
-/* Charges growing an entity array from `have` to `want` entries to the budget. */
-bool rd_charge(rd_parser *p, const rd_token *t, uint32_t have, uint32_t want);
+/* Charges growing an entity array of `elem`-byte entries from `have` to
+ * `want` entries to the budget. */
+bool rd_charge(rd_parser *p, const rd_token *t, uint32_t have, uint32_t want, size_t elem);
 /* Makes block `b` exist (not in the layout). */
 bool rd_ensure_block(rd_parser *p, const rd_token *t);
 /* Consumes an entity token of kind k and checks its number. */

@@ -164,8 +164,8 @@ uint32_t rd_intern_constant(rd_parser *p, const uint8_t *bytes, uint32_t len, bo
 /* ---- Declarations ---- */
 
 /* Checks a declaration's number and that it is not declared yet. */
-static bool declare(rd_parser *p, const rd_token *t, uint32_t have, bool used) {
-    if (!rd_check_number(p, t) || !rd_charge(p, t, have, t->num + 1)) return false;
+static bool declare(rd_parser *p, const rd_token *t, uint32_t have, size_t elem, bool used) {
+    if (!rd_check_number(p, t) || !rd_charge(p, t, have, t->num + 1, elem)) return false;
     if (used) return rd_fail_at(p, t->line, t->col, "duplicate entity: %.*s", (int)t->len, t->text);
     return true;
 }
@@ -181,7 +181,8 @@ static bool declare_slot(rd_parser *p, const rd_token *t, clif_stack_slot_kind k
                           "unsupported: ss%u and dss%u in one function (stack slots and dynamic "
                           "stack slots share their numbers here)",
                           t->num, t->num);
-    return declare(p, t, f->stack_slots.len, DECLARED(f->stack_slots, t->num));
+    return declare(p, t, f->stack_slots.len, sizeof *f->stack_slots.data,
+                   DECLARED(f->stack_slots, t->num));
 }
 
 static bool parse_stack_slot(rd_parser *p) {
@@ -240,7 +241,8 @@ static bool parse_dyn_stack_slot(rd_parser *p) {
 static bool parse_dyn_type(rd_parser *p) {
     clif_func *f = p->f;
     rd_token t = *rd_peek(p);
-    if (!declare(p, &t, f->dyn_types.len, DECLARED(f->dyn_types, t.num))) return false;
+    if (!declare(p, &t, f->dyn_types.len, sizeof *f->dyn_types.data, DECLARED(f->dyn_types, t.num)))
+        return false;
     rd_next(p);
     clif_type base;
     uint32_t gv;
@@ -266,7 +268,7 @@ static bool match_dot_type(rd_parser *p, const char *dotmsg, const char *tymsg, 
 static bool parse_global_value(rd_parser *p) {
     clif_func *f = p->f;
     rd_token t = *rd_peek(p);
-    if (!declare(p, &t, f->gvs.len, DECLARED(f->gvs, t.num))) return false;
+    if (!declare(p, &t, f->gvs.len, sizeof *f->gvs.data, DECLARED(f->gvs, t.num))) return false;
     rd_next(p);
     if (rd_at(p, T_BANG)) return rd_fail(p, "unsupported: proof-carrying code facts");
     if (!rd_expect(p, T_EQUAL, "expected '=' in global value declaration")) return false;
@@ -337,7 +339,7 @@ static sig_data unused_sig(const rd_parser *p) {
 static bool parse_signature_decl(rd_parser *p) {
     clif_func *f = p->f;
     rd_token t = *rd_peek(p);
-    if (!declare(p, &t, f->sigs.len, DECLARED(f->sigs, t.num))) return false;
+    if (!declare(p, &t, f->sigs.len, sizeof *f->sigs.data, DECLARED(f->sigs, t.num))) return false;
     rd_next(p);
     sig_data s;
     if (!rd_expect(p, T_EQUAL, "expected '=' in signature decl") || !rd_parse_signature(p, &s))
@@ -350,7 +352,8 @@ static bool parse_signature_decl(rd_parser *p) {
 static bool parse_function_decl(rd_parser *p) {
     clif_func *f = p->f;
     rd_token t = *rd_peek(p);
-    if (!declare(p, &t, f->ext_funcs.len, DECLARED(f->ext_funcs, t.num))) return false;
+    if (!declare(p, &t, f->ext_funcs.len, sizeof *f->ext_funcs.data, DECLARED(f->ext_funcs, t.num)))
+        return false;
     rd_next(p);
     ext_func_data d;
     memset(&d, 0, sizeof d);
@@ -362,7 +365,7 @@ static bool parse_function_decl(rd_parser *p) {
     if (s->kind == T_LPAR) {
         /* An inline signature becomes the next signature. */
         sig_data sd;
-        if (!rd_charge(p, s, 0, 1) || !rd_parse_signature(p, &sd)) return false;
+        if (!rd_charge(p, s, 0, 1, sizeof(sig_data)) || !rd_parse_signature(p, &sd)) return false;
         d.sig = f->sigs.len;
         vec_push(f->sigs, sd);
     } else if (s->kind == T_SIG) {
@@ -384,7 +387,7 @@ static bool parse_function_decl(rd_parser *p) {
 static bool parse_constant_decl(rd_parser *p) {
     clif_func *f = p->f;
     rd_token t = *rd_peek(p);
-    if (!declare(p, &t, f->constants.len,
+    if (!declare(p, &t, f->constants.len, sizeof *f->constants.data,
                  DECLARED(f->constants, t.num) && !f->constants.data[t.num].anon))
         return false;
     rd_next(p);

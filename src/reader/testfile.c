@@ -72,8 +72,12 @@ static void free_settings(clif_setting *s, uint32_t n) {
     free(s);
 }
 
+/* Cranelift knows a few dozen settings; more distinct names than this is
+ * not a test file (and keeps the name lookup below cheap). */
+#define MAX_SETTINGS 256
+
 /* `set name[=value] ...`: later settings replace earlier ones of the same name. */
-static void apply_setting(clif_test_file *tf, const word *w) {
+static bool apply_setting(clif_test_file *tf, const word *w) {
     const char *eq = memchr(w->s, '=', w->n);
     size_t nlen = eq ? (size_t)(eq - w->s) : w->n;
     char *value = eq ? dup_n(eq + 1, w->n - nlen - 1) : dup_n("true", 4);
@@ -81,11 +85,16 @@ static void apply_setting(clif_test_file *tf, const word *w) {
         if (strlen(tf->settings[i].name) == nlen && memcmp(tf->settings[i].name, w->s, nlen) == 0) {
             free(tf->settings[i].value);
             tf->settings[i].value = value;
-            return;
+            return true;
         }
+    }
+    if (tf->nsettings == MAX_SETTINGS) {
+        free(value);
+        return false;
     }
     clif_setting s = {dup_n(w->s, nlen), value};
     PUSH(tf->settings, tf->nsettings, s);
+    return true;
 }
 
 static clif_setting *copy_settings(const clif_test_file *tf) {
@@ -113,8 +122,13 @@ static bool parse_header(rd_parser *p, clif_test_file *tf) {
         uint32_t line = t->line, col = t->col;
         if (rd_at_ident(p, "set")) {
             n = line_words(p, &w);
-            for (uint32_t i = 0; i < n; i++)
-                apply_setting(tf, &w[i]);
+            for (uint32_t i = 0; i < n; i++) {
+                if (!apply_setting(tf, &w[i])) {
+                    free(w);
+                    return rd_fail_at(p, line, col, "too many distinct settings (more than %d)",
+                                      MAX_SETTINGS);
+                }
+            }
             free(w);
             dangling_line = line, dangling_col = col;
         } else if (rd_at_ident(p, "target")) {
@@ -123,6 +137,15 @@ static bool parse_header(rd_parser *p, clif_test_file *tf) {
                 free(w);
                 return rd_fail_at(p, line, col, "expected target triple");
             }
+            /* Each target keeps a copy of the settings in force: bounded by the input. */
+            uint64_t cost = (uint64_t)tf->nsettings * 64;
+            if (cost > p->budget) {
+                free(w);
+                return rd_fail_at(p, line, col,
+                                  "too many settings in force across targets for the size of "
+                                  "the input");
+            }
+            p->budget -= cost;
             clif_target tg = {line,  dup_n(w[0].s, w[0].n), NULL,
                               n - 1, copy_settings(tf),     tf->nsettings};
             if (n > 1) {

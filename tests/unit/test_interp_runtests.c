@@ -106,7 +106,7 @@ static bool run_command(const char *path, const clif_test_file *tf, uint32_t fi,
 }
 
 static void check_file(const char *path, tally *t) {
-    size_t len;
+    size_t len = 0;
     char *text = read_file(path, &len);
     assert_non_null(text);
     t->files++;

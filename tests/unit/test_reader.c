@@ -724,6 +724,34 @@ static void test_limits(void **state) {
     assert_non_null(strstr(clif_error_message(e), "too large for the size of the input"));
     clif_error_free(e);
     assert_null(tf);
+
+    /* Blocks that can never be defined are not made to exist. */
+    char big[8192];
+    snprintf(big, sizeof big, ";%07000d\nfunction %%f() {\nblock0:\n    jump block100000\n}\n", 0);
+    parse_err(big, 4, 10, "too many blocks");
+
+    /* Settings: a bounded number of names, and copies per target bounded by the input. */
+    size_t cap = 200000, len = 0;
+    char *s = malloc(cap);
+    len += (size_t)snprintf(s + len, cap - len, "set");
+    for (int i = 0; i < 300; i++)
+        len += (size_t)snprintf(s + len, cap - len, " s%d", i);
+    len += (size_t)snprintf(s + len, cap - len, "\n");
+    e = clif_parse_test_file(s, len, "t.clif", &tf);
+    assert_non_null(e);
+    assert_non_null(strstr(clif_error_message(e), "too many distinct settings"));
+    clif_error_free(e);
+    len = (size_t)snprintf(s, cap, "set");
+    for (int i = 0; i < 250; i++)
+        len += (size_t)snprintf(s + len, cap - len, " s%d", i);
+    len += (size_t)snprintf(s + len, cap - len, "\n");
+    while (len + 16 < cap)
+        len += (size_t)snprintf(s + len, cap - len, "target x\n");
+    e = clif_parse_test_file(s, len, "t.clif", &tf);
+    assert_non_null(e);
+    assert_non_null(strstr(clif_error_message(e), "too many settings in force across targets"));
+    clif_error_free(e);
+    free(s);
 }
 
 /* ---- big inputs ---- */

@@ -81,7 +81,7 @@ static clif_isa *configure(const clif_target *tg) {
 }
 
 static void check_file(const char *path, tally *t) {
-    size_t len;
+    size_t len = 0;
     char *text = read_file(path, &len);
     assert_non_null(text);
     t->files++;

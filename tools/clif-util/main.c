@@ -15,6 +15,10 @@ static const struct {
     {"interpret", cu_cmd_interpret,
      "interpret [-v] FILE... run the `; run:` and `; print:` commands in the interpreter"},
     {"test", cu_cmd_test, "test [--interpret] [-v] PATH...  run filetests (files and folders)"},
+    {"compile", cu_cmd_compile,
+     "compile [-t ISA] [--disasm] FILE...  compile every function, print sizes or code"},
+    {"bench", cu_cmd_bench,
+     "bench compile|run [OPTIONS] PATH...  compile-time and run-time measurements"},
 };
 
 static int usage(FILE *to) {
