@@ -32,6 +32,9 @@ const char *clif_isa_get(const clif_isa *isa, const char *name, char *buf, size_
 const char *clif_isa_name(const clif_isa *isa);
 /* True when code for this ISA runs natively on this machine. */
 bool clif_isa_is_host(const clif_isa *isa);
+/* True when the ISA is the host's and the running CPU has every ISA flag
+ * enabled in it (code compiled for it can run here). */
+bool clif_isa_runs_on_host(const clif_isa *isa);
 
 /* ---- Compiling a function to machine code ---- */
 

@@ -191,7 +191,10 @@ bool frame_compute(frame_layout *fl, const clif_func *f, const abi_sig *sig, uin
     for (uint32_t k = 0; k < f->stack_slots.len; k++) {
         const stack_slot_data *ss = &f->stack_slots.data[k];
         uint32_t a = ss->align_shift > 4 ? 16 : 1u << ss->align_shift;
+        /* Slots are aligned to their size up to 16 bytes (cmpxchg16b and
+         * aligned vector accesses need it). */
         if (a < 8 && ss->size >= 8) a = 8;
+        if (a < 16 && ss->size >= 16) a = 16;
         cur = (cur + a - 1) & ~(uint64_t)(a - 1);
         vec_push(fl->slot_offset, (uint32_t)cur);
         cur += ss->used ? ss->size : 0;

@@ -97,15 +97,29 @@ static void package(clif_compiled *c, const clif_func *f, const mc_buffer *buf, 
         vec_push(c->unwind, op);
     }
     if (ec->want_listing) {
+        /* "offset: bytes  text", the bytes of a line running to the next
+         * line's offset (or the end of the code). */
         size_t size = 1;
         for (uint32_t i = 0; i < ec->lines.len; i++)
-            size += 16 + strlen(ec->text.data + ec->lines.data[i].text);
+            size += 64 + strlen(ec->text.data + ec->lines.data[i].text);
         c->listing = cl_xmalloc(size);
         size_t at = 0;
-        for (uint32_t i = 0; i < ec->lines.len; i++)
-            at +=
-                (size_t)snprintf(c->listing + at, size - at, "%6x:  %s\n", ec->lines.data[i].offset,
-                                 ec->text.data + ec->lines.data[i].text);
+        for (uint32_t i = 0; i < ec->lines.len; i++) {
+            uint32_t start = ec->lines.data[i].offset, end = code_size;
+            for (uint32_t j = i + 1; j < ec->lines.len; j++)
+                if (ec->lines.data[j].offset > start) {
+                    end = ec->lines.data[j].offset;
+                    break;
+                }
+            char hex[40];
+            size_t h = 0;
+            for (uint32_t b = start; b < end && b < start + 10 && b < buf->code.len; b++)
+                h += (size_t)snprintf(hex + h, sizeof hex - h, "%02x", buf->code.data[b]);
+            if (end > start + 10) h += (size_t)snprintf(hex + h, sizeof hex - h, "..");
+            hex[h] = 0;
+            at += (size_t)snprintf(c->listing + at, size - at, "%6x:  %-22s %s\n", start, hex,
+                                   ec->text.data + ec->lines.data[i].text);
+        }
         c->listing[at] = 0;
     }
 }

@@ -58,6 +58,16 @@ bool clif_isa_is_host(const clif_isa *isa) {
     return isa->target->detect_host != NULL;
 }
 
+bool clif_isa_runs_on_host(const clif_isa *isa) {
+    const target_isa *t = isa->target;
+    if (!t->detect_host) return false;
+    uint32_t host[ISA_MAX_FLAGS] = {0};
+    t->detect_host(host);
+    for (int i = 0; i < t->num_flags && i < ISA_MAX_FLAGS; i++)
+        if (isa->flags[i] && !host[i]) return false;
+    return true;
+}
+
 clif_error *clif_isa_set(clif_isa *isa, const char *name, const char *value) {
     char msg[200];
     int i = settings_find(shared_setting_table, SET_COUNT, name);

@@ -69,6 +69,11 @@ typedef struct cu_run_out {
 clif_error *cu_run_command(const clif_test_file *tf, uint32_t fi, const clif_run_command *rc,
                            const cu_run_limits *lim, cu_run_out *o);
 void cu_run_out_free(cu_run_out *o);
+/* The parts of cu_run_command any executor shares: `o` with the invocation
+ * text, then the results formatted and compared. */
+void cu_start_run_out(const clif_func *f, const clif_run_command *rc, cu_run_out *o);
+void cu_compare_results(const clif_run_command *rc, const clif_data_value *results, uint32_t n,
+                        cu_run_out *o);
 /* "Failed test: run: %f(1) == 2, actual: 3" for a command that did not hold. */
 void cu_format_mismatch(cu_str *s, const clif_run_command *rc, const cu_run_out *o);
 /* Text for an execution error: "unexpected trap: heap_oob" or the message. */
@@ -121,6 +126,10 @@ void cu_test_one_file(const char *path, const cu_test_opts *o, cu_str *out, cu_r
  * a hang or a resource limit becomes a FAIL of that file only. */
 void cu_test_isolated(const char *path, const cu_test_opts *o, cu_str *out, cu_result *r);
 
+/* `test run` natively (native.c): compiles the file for each of its targets
+ * the host can run and executes the run commands; r as the subtests. */
+void cu_native_run(const cu_ctx *c, cu_result *r);
+
 /* Subtests: each returns with r set (PASS when everything held). */
 void cu_subtest_cat(const cu_ctx *c, cu_result *r);
 void cu_subtest_verifier(const cu_ctx *c, cu_result *r);
@@ -138,7 +147,7 @@ uint32_t cu_filecheck(const clif_test_file *tf, uint32_t from, uint32_t to, cons
 /* The host's ISA name ("x86_64", ...) in buf, or NULL when the library
  * supports none for this host. */
 const char *cu_host_isa(char *buf, size_t size);
-/* Whether a native backend can execute `test run` on this host. */
+/* Whether a native backend can execute `test run` on this host (native.c). */
 bool cu_native_available(void);
 /* Whether one of the file's targets (or no target at all) names the host ISA. */
 bool cu_host_can_run(const clif_test_file *tf);
@@ -148,5 +157,6 @@ int cu_cmd_cat(int argc, char **argv);
 int cu_cmd_verify(int argc, char **argv);
 int cu_cmd_interpret(int argc, char **argv);
 int cu_cmd_test(int argc, char **argv);
+int cu_cmd_compile(int argc, char **argv);
 
 #endif

@@ -17,11 +17,6 @@ const char *cu_host_isa(char *buf, size_t size) {
     return buf;
 }
 
-/* No native backend exists yet: `test run` executes in the interpreter. */
-bool cu_native_available(void) {
-    return false;
-}
-
 bool cu_host_can_run(const clif_test_file *tf) {
     char buf[32];
     if (tf->ntargets == 0) return cu_host_isa(buf, sizeof buf) != NULL;

@@ -15,6 +15,8 @@ static const struct {
     {"interpret", cu_cmd_interpret,
      "interpret [-v] FILE... run the `; run:` and `; print:` commands in the interpreter"},
     {"test", cu_cmd_test, "test [--interpret] [-v] PATH...  run filetests (files and folders)"},
+    {"compile", cu_cmd_compile,
+     "compile [-t ISA] [--disasm] FILE...  compile every function, print sizes or code"},
 };
 
 static int usage(FILE *to) {

@@ -54,6 +54,21 @@ static bool all_equal(const clif_data_value *a, uint32_t na, const clif_data_val
     return true;
 }
 
+void cu_start_run_out(const clif_func *f, const clif_run_command *rc, cu_run_out *o) {
+    memset(o, 0, sizeof *o);
+    format_invocation(&o->invocation, f, rc);
+}
+
+void cu_compare_results(const clif_run_command *rc, const clif_data_value *results, uint32_t n,
+                        cu_run_out *o) {
+    cu_format_values(&o->actual, results, n);
+    switch (rc->kind == CLIF_PRINT ? CLIF_CMP_NONE : rc->cmp) {
+    case CLIF_CMP_EQ: o->held = all_equal(results, n, rc->expected, rc->nexpected); break;
+    case CLIF_CMP_NE: o->held = !all_equal(results, n, rc->expected, rc->nexpected); break;
+    case CLIF_CMP_NONE: o->held = rc->kind == CLIF_PRINT || (n >= 1 && is_nonzero(&results[0]));
+    }
+}
+
 clif_error *cu_run_command(const clif_test_file *tf, uint32_t fi, const clif_run_command *rc,
                            const cu_run_limits *lim, cu_run_out *o) {
     const clif_func *f = tf->functions[fi].func;
@@ -77,12 +92,7 @@ clif_error *cu_run_command(const clif_test_file *tf, uint32_t fi, const clif_run
         return err;
     }
 
-    cu_format_values(&o->actual, results, n);
-    switch (rc->kind == CLIF_PRINT ? CLIF_CMP_NONE : rc->cmp) {
-    case CLIF_CMP_EQ: o->held = all_equal(results, n, rc->expected, rc->nexpected); break;
-    case CLIF_CMP_NE: o->held = !all_equal(results, n, rc->expected, rc->nexpected); break;
-    case CLIF_CMP_NONE: o->held = rc->kind == CLIF_PRINT || (n >= 1 && is_nonzero(&results[0]));
-    }
+    cu_compare_results(rc, results, n, o);
     free(results);
     return NULL;
 }

@@ -1,9 +1,9 @@
 /* clif-util: `test run` and `test interpret`. Every function is verified
  * first, then each run command is executed and compared; print commands
- * print. `test interpret` always runs in the interpreter. `test run` would
- * compile for the host and skip files whose targets the host cannot run; as
- * long as no native backend exists (or with --interpret) it runs in the
- * interpreter too, where every file can run. */
+ * print. A file with `test run` is compiled for the host and executed
+ * natively (native.c), skipping files whose targets the host cannot run;
+ * with --interpret, or for `test interpret` alone, it runs in the
+ * interpreter, where every file can run. */
 #include <string.h>
 
 #include "clif/verifier.h"
@@ -37,8 +37,7 @@ static void run_commands(const cu_ctx *c, uint32_t fi, cu_result *r) {
 
 void cu_subtest_run(const cu_ctx *c, cu_result *r) {
     const clif_test_file *tf = c->tf;
-    bool native = cu_has_test(tf, "run") && !cu_has_test(tf, "interpret") && !c->opts->interpret &&
-                  cu_native_available();
+    bool native = cu_has_test(tf, "run") && !c->opts->interpret && cu_native_available();
     if (native && !cu_host_can_run(tf)) {
         char host[32];
         cu_result_set(r, CU_SKIP, 0, "no target the host (%s) can run",
@@ -56,6 +55,10 @@ void cu_subtest_run(const cu_ctx *c, cu_result *r) {
             vec_free(why);
         }
         clif_error_free(err);
+    }
+    if (native) {
+        if (r->status == CU_PASS) cu_native_run(c, r);
+        return;
     }
     for (uint32_t i = 0; i < tf->nfunctions && r->status == CU_PASS; i++)
         run_commands(c, i, r);

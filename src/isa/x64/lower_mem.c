@@ -155,12 +155,50 @@ static bool lower_store(lower_ctx *ctx, clif_inst inst, clif_opcode op) {
     return true;
 }
 
+/* i128 atomics with cmpxchg16b. kind: 0 load, 1 store, 2 rmw. */
+static bool lower_atomic128(lower_ctx *ctx, clif_inst inst, int kind) {
+    const inst_data *d = lw_data(ctx, inst);
+    if (!x64_has(ctx, X64_FLAG_CMPXCHG16B))
+        return lw_unsupported(ctx, "unsupported: i128 %s without cmpxchg16b on x86_64",
+                              clif_opcode_info_of(lw_opcode(ctx, inst))->name);
+    clif_value addr = lw_arg(ctx, inst, kind == 1 ? 1 : 0);
+    x64_addr a = x64_address(ctx, addr, 0, d->memflags);
+    x64_build b;
+    xb_init(&b, X64_V_ATOMIC128);
+    b.v.aux = (uint8_t)kind;
+    b.v.flags = d->cond;
+    xb_mem(&b, 0, &a);
+    if (kind != 0) {
+        ra_vreg s[2];
+        lw_put_in_regs(ctx, lw_arg(ctx, inst, kind == 1 ? 0 : 1), s);
+        xb_reg(&b, 1, xb_use(&b, s[0]));
+        xb_reg(&b, 2, xb_use(&b, s[1]));
+    }
+    ra_vreg out[2];
+    if (kind == 1) {
+        out[0] = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+        out[1] = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+    } else {
+        lw_output_regs(ctx, lw_result(ctx, inst, 0), out);
+    }
+    static const ra_preg fixed[4] = {X64_RAX, X64_RDX, X64_RBX, X64_RCX};
+    for (int k = 0; k < 4; k++) {
+        ra_operand o =
+            ra_def_fixed(k < 2 ? out[k] : lw_temp(ctx, RA_CLASS_INT, CLIF_I64), fixed[k]);
+        o.pos = RA_EARLY;
+        xb_op(&b, o);
+    }
+    xb_emit(ctx, &b);
+    return true;
+}
+
 /* The whole atomic read-modify-write loop (vinst.c expands it). */
 static bool lower_atomic_rmw(lower_ctx *ctx, clif_inst inst) {
     const inst_data *d = lw_data(ctx, inst);
     clif_value res = lw_result(ctx, inst, 0);
     clif_type t = lw_type(ctx, res);
     uint32_t bytes = x64_bytes(t);
+    if (t == CLIF_I128) return lower_atomic128(ctx, inst, 2);
     if (bytes > 8) return x64_unsupported_type(ctx, inst, t);
     x64_addr a = x64_address(ctx, lw_arg(ctx, inst, 0), 0, d->memflags);
     ra_vreg src = lw_put_in_reg(ctx, lw_arg(ctx, inst, 1));
@@ -184,6 +222,26 @@ static bool lower_atomic_cas(lower_ctx *ctx, clif_inst inst) {
     clif_value res = lw_result(ctx, inst, 0);
     clif_type t = lw_type(ctx, res);
     uint32_t bytes = x64_bytes(t);
+    if (t == CLIF_I128) {
+        if (!x64_has(ctx, X64_FLAG_CMPXCHG16B))
+            return lw_unsupported(ctx, "unsupported: i128 atomic_cas without cmpxchg16b");
+        x64_addr a = x64_address(ctx, lw_arg(ctx, inst, 0), 0, d->memflags);
+        ra_vreg e[2], r[2], o[2];
+        lw_put_in_regs(ctx, lw_arg(ctx, inst, 1), e);
+        lw_put_in_regs(ctx, lw_arg(ctx, inst, 2), r);
+        lw_output_regs(ctx, res, o);
+        x64_build b;
+        xb_form(&b, X64_LOCK_CMPXCHG16B_M128);
+        xb_mem(&b, 0, &a);
+        x64_copy_to_fixed(ctx, &b, e[0], X64_RAX);
+        x64_copy_to_fixed(ctx, &b, e[1], X64_RDX);
+        x64_copy_to_fixed(ctx, &b, r[0], X64_RBX);
+        x64_copy_to_fixed(ctx, &b, r[1], X64_RCX);
+        xb_op(&b, ra_def_fixed(o[0], X64_RAX));
+        xb_op(&b, ra_def_fixed(o[1], X64_RDX));
+        xb_emit(ctx, &b);
+        return true;
+    }
     if (bytes > 8) return x64_unsupported_type(ctx, inst, t);
     static const x64_form forms[4] = {X64_LOCK_CMPXCHG_M8_R8, X64_LOCK_CMPXCHG_M16_R16,
                                       X64_LOCK_CMPXCHG_M32_R32, X64_LOCK_CMPXCHG_M64_R64};
@@ -230,6 +288,7 @@ bool x64_lower_mem(lower_ctx *ctx, clif_inst inst) {
     }
     case CLIF_OP_ATOMIC_LOAD: {
         clif_type t = lw_type(ctx, lw_result(ctx, inst, 0));
+        if (t == CLIF_I128) return lower_atomic128(ctx, inst, 0);
         if (x64_bytes(t) > 8) return x64_unsupported_type(ctx, inst, t);
         x64_addr a = x64_address(ctx, lw_arg(ctx, inst, 0), 0, d->memflags);
         load(ctx, int_load_form(x64_bytes(t), false), lw_output_reg(ctx, lw_result(ctx, inst, 0)),
@@ -239,6 +298,7 @@ bool x64_lower_mem(lower_ctx *ctx, clif_inst inst) {
     case CLIF_OP_ATOMIC_STORE: {
         clif_type t = lw_type(ctx, lw_arg(ctx, inst, 0));
         uint32_t bytes = x64_bytes(t);
+        if (t == CLIF_I128) return lower_atomic128(ctx, inst, 1);
         if (bytes > 8) return x64_unsupported_type(ctx, inst, t);
         static const x64_form xchg[4] = {X64_XCHG_RM8_R8, X64_XCHG_RM16_R16, X64_XCHG_RM32_R32,
                                          X64_XCHG_RM64_R64};

@@ -461,6 +461,102 @@ static void emit_atomic_rmw(emit_ctx *ctx, const x64_vinst *v, const ra_loc *all
     jcc(ctx, X64_CC_NE, again);
 }
 
+/* i128 atomics through lock cmpxchg16b: operands [0] memory, [1] [2] the
+ * source's low and high words (store, rmw); rax:rdx end as the old value,
+ * rbx:rcx are scratch (fixed early defs). aux: 0 load, 1 store, 2 rmw with
+ * flags = clif_atomic_op. */
+static void emit_atomic128(emit_ctx *ctx, const x64_vinst *v, const ra_loc *allocs) {
+    x64_operand mem = v->in.ops[0];
+    resolve_operand(ctx, v->mk[0], &mem, allocs);
+    x64_operand hi = mem;
+    hi.mem.disp += 8;
+    x64_inst cx;
+    memset(&cx, 0, sizeof cx);
+    cx.form = X64_LOCK_CMPXCHG16B_M128;
+    cx.trap = v->in.trap;
+    cx.ops[0] = mem;
+    x64_operand rax = x64_reg(X64_RAX), rdx = x64_reg(X64_RDX), rbx = x64_reg(X64_RBX),
+                rcx = x64_reg(X64_RCX);
+    if (v->aux == 0) {
+        x64_put2(ctx, X64_MOV_R32_IMM32, rax, x64_imm(0));
+        x64_put2(ctx, X64_MOV_R32_IMM32, rdx, x64_imm(0));
+        x64_put2(ctx, X64_MOV_R32_IMM32, rbx, x64_imm(0));
+        x64_put2(ctx, X64_MOV_R32_IMM32, rcx, x64_imm(0));
+        x64_put(ctx, &cx);
+        return;
+    }
+    x64_operand slo = x64_reg(map_reg(allocs, v->in.ops[1].reg));
+    x64_operand shi = x64_reg(map_reg(allocs, v->in.ops[2].reg));
+    x64_inst ld;
+    memset(&ld, 0, sizeof ld);
+    ld.form = X64_MOV_R64_RM64;
+    ld.trap = v->in.trap;
+    ld.ops[0] = rax;
+    ld.ops[1] = mem;
+    x64_put(ctx, &ld);
+    x64_put2(ctx, X64_MOV_R64_RM64, rdx, hi);
+    mc_label again = mcb_new_label(ctx->buf);
+    bind(ctx, again);
+    clif_atomic_op op = v->aux == 1 ? CLIF_ATOMIC_XCHG : (clif_atomic_op)v->flags;
+    if (op == CLIF_ATOMIC_XCHG) {
+        x64_put2(ctx, X64_MOV_R64_RM64, rbx, slo);
+        x64_put2(ctx, X64_MOV_R64_RM64, rcx, shi);
+    } else {
+        x64_put2(ctx, X64_MOV_R64_RM64, rbx, rax);
+        x64_put2(ctx, X64_MOV_R64_RM64, rcx, rdx);
+        switch (op) {
+        case CLIF_ATOMIC_ADD:
+            x64_put2(ctx, X64_ADD_R64_RM64, rbx, slo);
+            x64_put2(ctx, X64_ADC_R64_RM64, rcx, shi);
+            break;
+        case CLIF_ATOMIC_SUB:
+            x64_put2(ctx, X64_SUB_R64_RM64, rbx, slo);
+            x64_put2(ctx, X64_SBB_R64_RM64, rcx, shi);
+            break;
+        case CLIF_ATOMIC_AND:
+        case CLIF_ATOMIC_NAND:
+            x64_put2(ctx, X64_AND_R64_RM64, rbx, slo);
+            x64_put2(ctx, X64_AND_R64_RM64, rcx, shi);
+            if (op == CLIF_ATOMIC_NAND) {
+                x64_put1(ctx, X64_NOT_RM64, rbx);
+                x64_put1(ctx, X64_NOT_RM64, rcx);
+            }
+            break;
+        case CLIF_ATOMIC_OR:
+            x64_put2(ctx, X64_OR_R64_RM64, rbx, slo);
+            x64_put2(ctx, X64_OR_R64_RM64, rcx, shi);
+            break;
+        case CLIF_ATOMIC_XOR:
+            x64_put2(ctx, X64_XOR_R64_RM64, rbx, slo);
+            x64_put2(ctx, X64_XOR_R64_RM64, rcx, shi);
+            break;
+        default: {
+            /* Flags of old < source; take the source when it wins. */
+            x64_put2(ctx, X64_CMP_R64_RM64, rbx, slo);
+            x64_put2(ctx, X64_MOV_R64_RM64, x64_reg(X64_SCRATCH), rcx);
+            x64_put2(ctx, X64_SBB_R64_RM64, x64_reg(X64_SCRATCH), shi);
+            x64_cc cc = op == CLIF_ATOMIC_UMIN   ? X64_CC_AE
+                        : op == CLIF_ATOMIC_UMAX ? X64_CC_B
+                        : op == CLIF_ATOMIC_SMIN ? X64_CC_GE
+                                                 : X64_CC_L;
+            x64_inst cm;
+            memset(&cm, 0, sizeof cm);
+            cm.form = X64_CMOVCC_R64_RM64;
+            cm.cc = (uint8_t)cc;
+            cm.ops[0] = rbx;
+            cm.ops[1] = slo;
+            x64_put(ctx, &cm);
+            cm.ops[0] = rcx;
+            cm.ops[1] = shi;
+            x64_put(ctx, &cm);
+            break;
+        }
+        }
+    }
+    x64_put(ctx, &cx);
+    jcc(ctx, X64_CC_NE, again);
+}
+
 static x64_operand rbp_mem(int64_t disp) {
     return x64_mem(X64_RBP, X64_NOREG, 0, (int32_t)disp);
 }
@@ -536,5 +632,6 @@ void x64_emit_vinst(emit_ctx *ctx, const void *inst, const ra_loc *allocs) {
     case X64_V_XMM_CMOV: emit_xmm_cmov(ctx, v, allocs); break;
     case X64_V_ATOMIC_RMW: emit_atomic_rmw(ctx, v, allocs); break;
     case X64_V_RETURN_CALL: emit_return_call(ctx, v); break;
+    case X64_V_ATOMIC128: emit_atomic128(ctx, v, allocs); break;
     }
 }

@@ -50,6 +50,7 @@ typedef enum x64_vop {
     X64_V_XMM_CMOV,    /* if cc: dst(xmm) = src; operands [false use, true use, def] */
     X64_V_ATOMIC_RMW,  /* atomic read-modify-write loop: see lower_mem.c */
     X64_V_RETURN_CALL, /* tail call: see lower_call.c */
+    X64_V_ATOMIC128,   /* i128 atomic load, store or read-modify-write (cmpxchg16b loop) */
 } x64_vop;
 
 /* How two condition codes combine. */
