@@ -4,6 +4,7 @@
  * while a call runs, handlers map the faulting pc to its trap code and jump
  * back (siglongjmp) to the caller. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -148,6 +149,50 @@ static void on_trap_signal(int sig, siginfo_t *si, void *uctx) {
 
 typedef void (*tramp_fn)(void *callee, void *args, void *results);
 
+/* One protected call: signal handlers and an alternate signal stack around
+ * the trampoline, on the thread that runs it. */
+typedef struct protected_call {
+    call_state st;
+    void *tramp, *fn, *args, *results;
+} protected_call;
+
+static void run_protected(protected_call *pc) {
+    stack_t alt, old_alt;
+    size_t alt_size = 1 << 16;
+    alt.ss_sp = cl_xmalloc(alt_size);
+    alt.ss_size = alt_size;
+    alt.ss_flags = 0;
+    sigaltstack(&alt, &old_alt);
+    struct sigaction sa, old[NSIG_TRAP];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_trap_signal;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < NSIG_TRAP; i++)
+        sigaction(trap_signals[i], &sa, &old[i]);
+
+    call_state *volatile prev = current_call;
+    current_call = &pc->st;
+    tramp_fn call;
+    memcpy(&call, &pc->tramp, sizeof call);
+    if (sigsetjmp(pc->st.jb, 1) == 0) call(pc->fn, pc->args, pc->results);
+
+    current_call = prev;
+    for (int i = 0; i < NSIG_TRAP; i++)
+        sigaction(trap_signals[i], &old[i], NULL);
+    sigaltstack(&old_alt, NULL);
+    free(alt.ss_sp);
+}
+
+static void *thread_main(void *arg) {
+    run_protected(arg);
+    return NULL;
+}
+
+void jit_module_set_stack_size(jit_module *m, size_t bytes) {
+    m->stack_size = bytes;
+}
+
 clif_error *jit_module_call(jit_module *m, const clif_func *sig_of, void *fn,
                             const clif_data_value *args, uint32_t nargs, clif_data_value *results,
                             uint32_t max, uint32_t *nresults) {
@@ -168,35 +213,33 @@ clif_error *jit_module_call(jit_module *m, const clif_func *sig_of, void *fn,
     for (uint32_t i = 0; i < nargs; i++)
         memcpy(abuf + 16 * i, args[i].bytes, 16);
 
-    /* An alternate stack lets the handler run after a stack overflow. */
-    stack_t alt, old_alt;
-    size_t alt_size = 1 << 16;
-    alt.ss_sp = cl_xmalloc(alt_size);
-    alt.ss_size = alt_size;
-    alt.ss_flags = 0;
-    sigaltstack(&alt, &old_alt);
-    struct sigaction sa, old[NSIG_TRAP];
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_trap_signal;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < NSIG_TRAP; i++)
-        sigaction(trap_signals[i], &sa, &old[i]);
-
-    call_state st;
-    memset(&st, 0, sizeof st);
-    st.m = m;
-    call_state *volatile prev = current_call;
-    current_call = &st;
-    tramp_fn call;
-    memcpy(&call, &tp, sizeof call);
-    if (sigsetjmp(st.jb, 1) == 0) call(fn, abuf, rbuf);
-
-    current_call = prev;
-    for (int i = 0; i < NSIG_TRAP; i++)
-        sigaction(trap_signals[i], &old[i], NULL);
-    sigaltstack(&old_alt, NULL);
-    free(alt.ss_sp);
+    protected_call pc;
+    memset(&pc, 0, sizeof pc);
+    pc.st.m = m;
+    pc.tramp = tp;
+    pc.fn = fn;
+    pc.args = abuf;
+    pc.results = rbuf;
+    if (m->stack_size) {
+        /* A thread of its own gives the code the stack it asks for. */
+        pthread_attr_t attr;
+        pthread_t th;
+        int rc = pthread_attr_init(&attr);
+        if (!rc) rc = pthread_attr_setstacksize(&attr, m->stack_size);
+        if (!rc) rc = pthread_create(&th, &attr, thread_main, &pc);
+        if (!rc) rc = pthread_join(th, NULL);
+        pthread_attr_destroy(&attr);
+        if (rc) {
+            free(abuf);
+            free(rbuf);
+            return clif_error_new(CLIF_ERR_HOST, no_loc(),
+                                  "cannot run on a thread with a %zu-byte stack (error %d)",
+                                  m->stack_size, rc);
+        }
+    } else {
+        run_protected(&pc);
+    }
+    call_state st = pc.st;
 
     if (st.sig) {
         clif_trap_code code = CLIF_TRAP_NONE;

@@ -49,6 +49,9 @@ void *jit_module_lookup(const jit_module *m, const clif_ext_name *name);
 bool jit_module_trap_at(const jit_module *m, uintptr_t pc, clif_trap_code *code);
 
 /* ---- Calls (call.c) ---- */
+/* Runs later calls on a thread with a stack of `bytes` (0, the default:
+ * on the calling thread's stack). */
+void jit_module_set_stack_size(jit_module *m, size_t bytes);
 /* Calls `fn`, compiled code with the signature of `sig_of`, with argument
  * values; writes at most `max` results. A trap in the code comes back as a
  * CLIF_ERR_TRAP error with its code. Signal handlers for SIGILL, SIGSEGV,

@@ -31,6 +31,7 @@ struct jit_module {
     VEC(jit_tramp) tramps;
     jit_mem mem;
     bool finalized;
+    size_t stack_size; /* calls run on a thread with this stack (0: the caller's) */
 };
 
 /* Resolves the relocations of `c` copied at `code`. */

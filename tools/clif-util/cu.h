@@ -158,5 +158,6 @@ int cu_cmd_verify(int argc, char **argv);
 int cu_cmd_interpret(int argc, char **argv);
 int cu_cmd_test(int argc, char **argv);
 int cu_cmd_compile(int argc, char **argv);
+int cu_cmd_bench(int argc, char **argv); /* bench.c */
 
 #endif

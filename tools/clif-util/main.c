@@ -17,6 +17,8 @@ static const struct {
     {"test", cu_cmd_test, "test [--interpret] [-v] PATH...  run filetests (files and folders)"},
     {"compile", cu_cmd_compile,
      "compile [-t ISA] [--disasm] FILE...  compile every function, print sizes or code"},
+    {"bench", cu_cmd_bench,
+     "bench compile|run [OPTIONS] PATH...  compile-time and run-time measurements"},
 };
 
 static int usage(FILE *to) {

@@ -90,6 +90,8 @@ static void run_function(const cu_ctx *c, jit_module *m, uint32_t fi, cu_result 
 static void run_with(const cu_ctx *c, const clif_isa *isa, cu_result *r) {
     const clif_test_file *tf = c->tf;
     jit_module *m = jit_module_new(isa);
+    /* Room for big stack slots (the pages are committed as they are touched). */
+    jit_module_set_stack_size(m, (size_t)1 << 30);
     clif_error *err = NULL;
     uint32_t bad = 0;
     for (uint32_t i = 0; !err && i < tf->nfunctions; i++) {
