@@ -71,6 +71,10 @@ void ra_context_free(ra_context *ctx) {
     vec_free(ctx->pm_dst);
     vec_free(ctx->pm_readers);
     vec_free(ctx->pm_order);
+    vec_free(ctx->pm_val);
+    vec_free(ctx->pm_vstamp);
+    vec_free(ctx->pm_holder);
+    vec_free(ctx->pm_hstamp);
     free(ctx);
 }
 

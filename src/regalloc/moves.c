@@ -244,7 +244,7 @@ static int cmp_move(const void *pa, const void *pb) {
 
 typedef struct pm_state {
     ra_context *ctx;
-    uint32_t point;
+    uint32_t point, stamp;
     bool scratch_busy[RA_NUM_CLASSES];
 } pm_state;
 
@@ -252,9 +252,38 @@ static uint32_t lkey(ra_loc l) {
     return l.kind == RA_LOC_REG ? l.index : 128 + l.index;
 }
 
+/* Symbolic values within one gap: every location starts with its own value
+ * (its key); a move gives the destination the source's value. A move into a
+ * location that already holds the value is dropped, and a load from a slot
+ * whose value a register already holds reads the register instead. */
+static uint32_t val_of(const pm_state *s, uint32_t key) {
+    return s->ctx->pm_vstamp.data[key] == s->stamp ? s->ctx->pm_val.data[key] : key;
+}
+
+static void set_val(pm_state *s, uint32_t key, uint32_t v) {
+    ra_context *ctx = s->ctx;
+    ctx->pm_vstamp.data[key] = s->stamp;
+    ctx->pm_val.data[key] = v;
+    if (key < 128) { /* remember a register holding v */
+        ctx->pm_hstamp.data[v] = s->stamp;
+        ctx->pm_holder.data[v] = key;
+    }
+}
+
+/* A register of class cls (not the scratch) holding value v, or RA_NONE. */
+static uint32_t reg_holding(const pm_state *s, uint8_t cls, uint32_t v) {
+    const ra_context *ctx = s->ctx;
+    if (ctx->pm_hstamp.data[v] != s->stamp) return RA_NONE;
+    uint32_t r = ctx->pm_holder.data[v];
+    return ctx->preg_cls[r] == cls && val_of(s, r) == v ? r : RA_NONE;
+}
+
 static void emit(pm_state *s, uint8_t cls, ra_loc from, ra_loc to) {
+    uint32_t v = val_of(s, lkey(from));
+    if (val_of(s, lkey(to)) == v) return;
     ra_edit e = {s->point, cls, from, to};
     vec_push(s->ctx->edits, e);
+    set_val(s, lkey(to), v);
 }
 
 static void use_emergency(ra_context *ctx, uint32_t n) {
@@ -265,7 +294,15 @@ static void use_emergency(ra_context *ctx, uint32_t n) {
 static bool lower(pm_state *s, uint8_t cls, ra_loc from, ra_loc to) {
     ra_context *ctx = s->ctx;
     uint8_t sc = ctx->m->scratch[cls];
-    if (loc_eq(from, to)) return true;
+    /* The scratch register is busy from a cycle's save into it until the read. */
+    if (sc != RA_NOREG && to.kind == RA_LOC_REG && to.index == sc) s->scratch_busy[cls] = true;
+    if (sc != RA_NOREG && from.kind == RA_LOC_REG && from.index == sc) s->scratch_busy[cls] = false;
+    uint32_t v = val_of(s, lkey(from));
+    if (val_of(s, lkey(to)) == v) return true;
+    if (from.kind == RA_LOC_STACK) {
+        uint32_t r = reg_holding(s, cls, v);
+        if (r != RA_NONE) from = reg_loc(r);
+    }
     if (from.kind == RA_LOC_STACK && to.kind == RA_LOC_STACK) {
         if (sc != RA_NOREG && !s->scratch_busy[cls]) {
             emit(s, cls, from, reg_loc(sc));
@@ -282,8 +319,6 @@ static bool lower(pm_state *s, uint8_t cls, ra_loc from, ra_loc to) {
         emit(s, cls, save, r);
         return true;
     }
-    if (sc != RA_NOREG && to.kind == RA_LOC_REG && to.index == sc) s->scratch_busy[cls] = true;
-    if (sc != RA_NOREG && from.kind == RA_LOC_REG && from.index == sc) s->scratch_busy[cls] = false;
     emit(s, cls, from, to);
     return true;
 }
@@ -372,14 +407,26 @@ static bool sequence_all(ra_context *ctx) {
     if (ctx->moves.len) qsort(ctx->moves.data, ctx->moves.len, sizeof(ra_move), cmp_move);
     vec_clear(ctx->edits);
     ctx->emergency_used = 0;
+    RA_RESIZE(ctx->pm_val, nkeys);
+    RA_RESIZE(ctx->pm_vstamp, nkeys);
+    RA_RESIZE(ctx->pm_holder, nkeys);
+    RA_RESIZE(ctx->pm_hstamp, nkeys);
+    memset(ctx->pm_vstamp.data, 0, nkeys * sizeof(uint32_t));
+    memset(ctx->pm_hstamp.data, 0, nkeys * sizeof(uint32_t));
     pm_state s;
     s.ctx = ctx;
+    s.stamp = 0;
+    s.point = RA_NONE;
     for (uint32_t k = 0; k < ctx->moves.len;) {
         uint32_t e = k;
         while (e < ctx->moves.len && ctx->moves.data[e].inst == ctx->moves.data[k].inst &&
                ctx->moves.data[e].phase == ctx->moves.data[k].phase)
             e++;
-        s.point = RA_POINT(ctx->moves.data[k].inst, RA_BEFORE);
+        uint32_t point = RA_POINT(ctx->moves.data[k].inst, RA_BEFORE);
+        if (point != s.point) { /* a new gap: forget the values */
+            s.point = point;
+            s.stamp++;
+        }
         memset(s.scratch_busy, 0, sizeof s.scratch_busy);
         if (!sequence(&s, ctx->moves.data + k, e - k)) return false;
         k = e;

@@ -146,6 +146,7 @@ struct ra_context {
     VEC(ra_edit) edits;
     uint32_t emergency_used; /* slots beyond num_slots used by move sequencing */
     VEC(uint32_t) pm_head, pm_next, pm_dst, pm_readers, pm_order;
+    VEC(uint32_t) pm_val, pm_vstamp, pm_holder, pm_hstamp; /* symbolic values in one gap */
 };
 
 /* Errors: formats ctx->err and returns false. */

@@ -19,7 +19,8 @@
  * - every block is reachable from block 0, and block 0 has no parameters
  *   (define incoming arguments with an instruction's FIXED defs);
  * - a block whose successor has several predecessors gets its edge moves
- *   before its branch, so that branch may have no operands (as regalloc2);
+ *   before its branch, so that branch may have no operands (as regalloc2)
+ *   and no clobbers;
  * - every use is dominated by the definition of its vreg;
  * - an early def shares no location with any use or other def of its
  *   instruction; a late use shares none with a def (it stays live across

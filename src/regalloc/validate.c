@@ -136,10 +136,12 @@ static bool check_blocks(vstate *s) {
                 moves_at_end = true;
             }
         }
-        if (moves_at_end && fn->op_start[last] != fn->op_start[last - 1])
+        const ra_pregset *clob = fn->clobbers ? &fn->clobbers[last - 1] : NULL;
+        if (moves_at_end && (fn->op_start[last] != fn->op_start[last - 1] ||
+                             (clob && (clob->bits[0] | clob->bits[1]))))
             return bad(s,
                        "inst %u: a branch into a block with several predecessors may have no "
-                       "operands",
+                       "operands or clobbers",
                        last - 1);
     }
     return true;

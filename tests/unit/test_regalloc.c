@@ -535,6 +535,57 @@ static void test_parallel_move_cycle(void **state) {
     }
 }
 
+/* Three loop parameters kept in slots (a call clobbers every register in
+ * the loop) rotated as (c, a, a) on the back edge: a cycle between stack
+ * slots after a copy that already left the value in the scratch register. */
+static void test_slot_cycle(void **state) {
+    (void)state;
+    for (int scratch = 0; scratch < 2; scratch++) {
+        tb t;
+        tb_init(&t);
+        uint32_t b0 = tb_block(&t), hdr = tb_block(&t), body = tb_block(&t), exit = tb_block(&t);
+        uint32_t a0 = tb_vreg(&t, RA_CLASS_INT), p[3], c = tb_vreg(&t, RA_CLASS_INT);
+        uint32_t res = tb_vreg(&t, RA_CLASS_INT);
+        for (int k = 0; k < 3; k++)
+            p[k] = tb_vreg(&t, RA_CLASS_INT);
+        uint32_t a1 = tb_vreg(&t, RA_CLASS_INT), a2 = tb_vreg(&t, RA_CLASS_INT);
+        tb_open(&t, b0, NULL, 0);
+        ra_operand d[3] = {def(a0), def_any(a1), def_any(a2)};
+        tb_inst(&t, d, 3, NULL, 0);
+        tb_inst(&t, NULL, 0, NULL, BR);
+        uint32_t init[3] = {a0, a1, a2};
+        tb_edge_to(&t, b0, hdr, init, 3);
+        tb_open(&t, hdr, p, 3);
+        uint8_t all[2] = {0, 1};
+        ra_pregset cs = regset(2, all);
+        ra_operand dc = def_fixed(c, 0); /* a call first: the parameters start in slots */
+        tb_inst(&t, &dc, 1, &cs, 0);
+        ra_operand uc = use(c);
+        tb_inst(&t, &uc, 1, NULL, BR);
+        tb_edge_to(&t, hdr, body, NULL, 0);
+        tb_edge_to(&t, hdr, exit, NULL, 0);
+        tb_open(&t, body, NULL, 0);
+        ra_operand call = def_fixed(res, 0);
+        tb_inst(&t, &call, 1, &cs, 0);
+        ra_operand keep[2] = {use_any(p[1]), def(tb_vreg(&t, RA_CLASS_INT))};
+        tb_inst(&t, keep, 2, NULL, 0);
+        tb_inst(&t, NULL, 0, NULL, BR);
+        uint32_t rot[3] = {p[2], p[0], p[0]};
+        tb_edge_to(&t, body, hdr, rot, 3);
+        tb_open(&t, exit, NULL, 0);
+        ra_operand ret[3] = {use_any(p[0]), use_any(p[1]), use_any(p[2])};
+        tb_inst(&t, ret, 3, NULL, RET);
+        tfn f;
+        tb_finish(&t, &f, 0);
+        ra_machine m = machine(2, 2, scratch != 0);
+        ra_result r;
+        ra_context *ctx = alloc_and_check(&f.f, &m, &r);
+        ra_context_free(ctx);
+        tfn_free(&f);
+        tb_free(&t);
+    }
+}
+
 /* if/else: each arm defines a value passed to the merge block. */
 static void test_diamond(void **state) {
     (void)state;
@@ -941,7 +992,7 @@ typedef struct gen {
     uint32_t *avail; /* vregs defined on every path to here */
     uint32_t navail, cavail;
     uint32_t insts_left;
-    uint32_t nint, nfloat;
+    uint32_t maxregs; /* registers per class the machine has (2 or at least 4) */
     bool calls;
 } gen;
 
@@ -1001,7 +1052,7 @@ static void gen_inst(gen *g) {
         if (fres != RA_NUM_CLASSES) avail_push(g, fres);
         return;
     }
-    if (kind == 1) { /* division: r0 in and out, r1 out */
+    if (kind == 1 && g->maxregs >= 4) { /* division: r0 in and out, r1 out */
         uint32_t q = tb_vreg(t, RA_CLASS_INT), rm = tb_vreg(t, RA_CLASS_INT);
         ops[n++] = use_fixed(pick(g, RA_CLASS_INT), 0);
         ops[n++] = use(pick(g, RA_CLASS_INT));
@@ -1025,7 +1076,7 @@ static void gen_inst(gen *g) {
         new_def(g, cls);
         return;
     }
-    uint32_t nuses = rnd(g->r, 3);
+    uint32_t nuses = rnd(g->r, g->maxregs >= 4 ? 3 : 2);
     for (uint32_t k = 0; k < nuses; k++)
         ops[n++] = rand_use(g, pick(g, cls));
     uint32_t d = tb_vreg(t, cls), dk = rnd(g->r, 12);
@@ -1039,7 +1090,8 @@ static void gen_inst(gen *g) {
         ops[n++] = def_early(d);
     else
         ops[n++] = def(d);
-    if (rnd(g->r, 8) == 0) ops[n++] = def_early(tb_vreg(t, cls)); /* a dead temporary */
+    if (g->maxregs >= 4 && rnd(g->r, 8) == 0)
+        ops[n++] = def_early(tb_vreg(t, cls)); /* a dead temporary */
     tb_inst(t, ops, n, NULL, 0);
     avail_push(g, d);
 }
@@ -1118,6 +1170,13 @@ static uint32_t gen_region(gen *g, uint32_t cur, int depth) {
             tb_open(t, body, NULL, 0);
             uint32_t end = gen_region(g, body, depth + 1);
             pick_args(g, hp, nh, args);
+            if (rnd(g->r, 3) == 0) /* permute the parameters: move cycles */
+                for (uint32_t k = 0; k < nh; k++)
+                    for (uint32_t j = 1; j < nh; j++)
+                        if (t->vclass[hp[(k + j) % nh]] == t->vclass[hp[k]]) {
+                            args[k] = hp[(k + j) % nh];
+                            break;
+                        }
             tb_inst(t, NULL, 0, NULL, BR);
             tb_edge_to(t, end, hdr, args, nh);
             g->navail = hsaved;
@@ -1131,7 +1190,8 @@ static uint32_t gen_region(gen *g, uint32_t cur, int depth) {
 }
 
 /* A random valid function; shuffle != 0 also permutes the block layout. */
-static void gen_function(tb *t, uint32_t seed, uint32_t size, bool calls, tfn *f, bool shuffle) {
+static void gen_function_regs(tb *t, uint32_t seed, uint32_t size, bool calls, tfn *f, bool shuffle,
+                              uint32_t maxregs) {
     rng r = {0x9e3779b97f4a7c15ull ^ ((uint64_t)seed * 0x2545f4914f6cdd1dull)};
     gen g;
     memset(&g, 0, sizeof g);
@@ -1139,6 +1199,7 @@ static void gen_function(tb *t, uint32_t seed, uint32_t size, bool calls, tfn *f
     g.r = &r;
     g.insts_left = size;
     g.calls = calls;
+    g.maxregs = maxregs;
     tb_init(t);
     uint32_t b0 = tb_block(t);
     tb_open(t, b0, NULL, 0);
@@ -1154,6 +1215,10 @@ static void gen_function(tb *t, uint32_t seed, uint32_t size, bool calls, tfn *f
     free(g.avail);
 }
 
+static void gen_function(tb *t, uint32_t seed, uint32_t size, bool calls, tfn *f, bool shuffle) {
+    gen_function_regs(t, seed, size, calls, f, shuffle, 4);
+}
+
 static void run_random(uint32_t count, uint32_t nint, uint32_t nfloat, bool scratch, uint32_t seed0,
                        bool shuffle) {
     ra_machine m = machine(nint, nfloat, scratch);
@@ -1162,7 +1227,8 @@ static void run_random(uint32_t count, uint32_t nint, uint32_t nfloat, bool scra
     for (uint32_t s = 0; s < count; s++) {
         tb t;
         tfn f;
-        gen_function(&t, seed0 + s, 5 + (s * 7) % 120, (s % 3) != 0, &f, shuffle);
+        gen_function_regs(&t, seed0 + s, 5 + (s * 7) % 120, (s % 3) != 0, &f, shuffle,
+                          nint < nfloat ? nint : nfloat);
         ra_result r;
         bool ok = ra_allocate(ctx, &f.f, &m, &r);
         if (!ok) fprintf(stderr, "seed %u: allocation failed: %s\n", seed0 + s, r.error);
@@ -1198,9 +1264,77 @@ static void test_random_shuffled_layout(void **state) {
     run_random(300, 4, 4, true, 20001, true);
 }
 
+/* Two registers per class: most values and block parameters live in slots,
+ * the shift count goes to a register the allocator does not own. */
+static void test_random_tiny_machine(void **state) {
+    (void)state;
+    run_random(300, 2, 2, true, 40001, false);
+    run_random(300, 2, 2, false, 50001, true);
+}
+
 static void test_random_larger_machine(void **state) {
     (void)state;
     run_random(100, 12, 8, true, 30001, false);
+}
+
+/* Mutated functions: one random field of a valid function is overwritten;
+ * the allocator must either fail with a message or succeed with an
+ * allocation the checker accepts, and must never crash. */
+static void test_fuzz_mutations(void **state) {
+    (void)state;
+    ra_machine m = machine(4, 4, true);
+    ra_context *ctx = ra_context_new();
+    uint32_t failed = 0, passed = 0;
+    for (uint32_t s = 0; s < 600; s++) {
+        tb t;
+        tfn f;
+        gen_function(&t, 50000 + s, 10 + s % 60, true, &f, (s & 1) != 0);
+        rng r = {0x1234567ull + s * 0x9e3779b97f4a7c15ull};
+        uint32_t nops = f.f.op_start[f.f.num_insts], ne = f.f.succ_start[f.f.num_blocks];
+        uint32_t nargs = f.f.edge_arg_start[ne], np = f.f.param_start[f.f.num_blocks];
+        uint32_t junk = rnd(&r, 4) == 0 ? 0xffffffffu : rnd(&r, 2 * f.f.num_vregs + 8);
+        uint32_t nb = f.f.num_blocks, ni = f.f.num_insts;
+        switch (rnd(&r, 18)) {
+        case 12: f.block_insts[rnd(&r, nb + 1)] += rnd(&r, 3) - 1; break;
+        case 13: f.op_start[rnd(&r, ni + 1)] += rnd(&r, 3) - 1; break;
+        case 14: f.edge_arg_start[rnd(&r, ne + 1)] += rnd(&r, 3) - 1; break;
+        case 15: f.param_start[rnd(&r, nb + 1)] += rnd(&r, 3) - 1; break;
+        case 16: f.succ_start[rnd(&r, nb + 1)] += rnd(&r, 3) - 1; break;
+        case 17: f.pred_start[rnd(&r, nb + 1)] += rnd(&r, 3) - 1; break;
+        case 0: f.ops[rnd(&r, nops)].vreg = junk; break;
+        case 1: f.ops[rnd(&r, nops)].kind = (uint8_t)rnd(&r, 3); break;
+        case 2: f.ops[rnd(&r, nops)].pos = (uint8_t)rnd(&r, 3); break;
+        case 3: f.ops[rnd(&r, nops)].constraint = (uint8_t)rnd(&r, 6); break;
+        case 4: f.ops[rnd(&r, nops)].extra = (uint8_t)rnd(&r, 256); break;
+        case 5: f.succs[rnd(&r, ne)] = rnd(&r, f.f.num_blocks + 2); break;
+        case 6: f.preds[rnd(&r, ne)] = rnd(&r, f.f.num_blocks + 2); break;
+        case 7:
+            if (nargs) f.edge_args[rnd(&r, nargs)] = junk;
+            break;
+        case 8:
+            if (np) f.params[rnd(&r, np)] = junk;
+            break;
+        case 9: f.inst_flags[rnd(&r, f.f.num_insts)] ^= (uint8_t)(1 + rnd(&r, 3)); break;
+        case 10: f.clobbers[rnd(&r, f.f.num_insts)].bits[0] |= 1ull << rnd(&r, 4); break;
+        default: f.vreg_class[rnd(&r, f.f.num_vregs)] ^= 1; break;
+        }
+        ra_result res;
+        if (ra_allocate(ctx, &f.f, &m, &res)) {
+            char msg[200];
+            bool ok = ra_check(&f.f, &m, &res, msg, sizeof msg);
+            if (!ok) fprintf(stderr, "seed %u: checker: %s\n", s, msg);
+            assert_true(ok);
+            passed++;
+        } else {
+            assert_true(res.error[0] != 0);
+            failed++;
+        }
+        tfn_free(&f);
+        tb_free(&t);
+    }
+    printf("  %u mutants rejected, %u still valid and checked\n", failed, passed);
+    assert_true(failed > 100 && passed > 50);
+    ra_context_free(ctx);
 }
 
 /* Same input, same output. */
@@ -1267,6 +1401,7 @@ int main(void) {
         cmocka_unit_test(test_loop_block_params),
         cmocka_unit_test(test_loop_pressure_outside),
         cmocka_unit_test(test_parallel_move_cycle),
+        cmocka_unit_test(test_slot_cycle),
         cmocka_unit_test(test_diamond),
         cmocka_unit_test(test_fixed_and_clobbers),
         cmocka_unit_test(test_reuse),
@@ -1277,7 +1412,9 @@ int main(void) {
         cmocka_unit_test(test_random_small_machine),
         cmocka_unit_test(test_random_no_scratch),
         cmocka_unit_test(test_random_shuffled_layout),
+        cmocka_unit_test(test_random_tiny_machine),
         cmocka_unit_test(test_random_larger_machine),
+        cmocka_unit_test(test_fuzz_mutations),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_large_function),
     };
