@@ -102,6 +102,19 @@ clif_trap_code clif_compiled_trap_at(const clif_compiled *c, uint32_t offset);
 uint32_t clif_compiled_num_call_sites(const clif_compiled *c);
 uint32_t clif_compiled_call_site(const clif_compiled *c, uint32_t i);
 
+/* Exception handlers (try_call): an exception with `tag` (any tag when
+ * is_default) thrown out of the call whose return address is ret_offset
+ * resumes at handler_offset, with the frame pointer of the function and its
+ * stack pointer at frame pointer - frame size. */
+typedef struct clif_handler {
+    uint32_t ret_offset;
+    uint32_t tag;
+    bool is_default;
+    uint32_t handler_offset;
+} clif_handler;
+uint32_t clif_compiled_num_handlers(const clif_compiled *c);
+clif_handler clif_compiled_handler(const clif_compiled *c, uint32_t i);
+
 /* Unwind steps of the prologue, at code offsets (DWARF register numbers). */
 typedef enum clif_unwind_kind {
     CLIF_UNWIND_PUSH_FRAME_REGS, /* return address and frame pointer pushed, FP = SP */

@@ -118,6 +118,8 @@ typedef struct call_state {
     const jit_module *m;
     int sig;
     uintptr_t pc, addr, sp;
+    bool uncaught; /* an exception found no handler */
+    uint32_t tag;
 } call_state;
 
 /* The call in progress on this thread: a signal handler has no other way
@@ -148,6 +150,76 @@ static void on_trap_signal(int sig, siginfo_t *si, void *uctx) {
 }
 
 typedef void (*tramp_fn)(void *callee, void *args, void *results);
+
+/* ---- exceptions ---- */
+
+const uint8_t jit_resume_stub[18] = {
+    0x48, 0x89, 0xf4, /* mov rsp, rsi */
+    0x48, 0x89, 0xfd, /* mov rbp, rdi */
+    0x48, 0x89, 0xc8, /* mov rax, rcx */
+    0x49, 0x89, 0xd3, /* mov r11, rdx */
+    0x4c, 0x89, 0xc2, /* mov rdx, r8 */
+    0x41, 0xff, 0xe3, /* jmp r11 */
+};
+typedef void (*resume_fn)(uintptr_t fp, uintptr_t sp, uintptr_t pc, uint64_t p0, uint64_t p1);
+
+/* The compiled function containing pc, or NULL. */
+static const jit_func *func_at(const jit_module *m, uintptr_t pc) {
+    for (uint32_t i = 0; i < m->funcs.len; i++) {
+        const jit_func *f = &m->funcs.data[i];
+        uintptr_t base = (uintptr_t)(m->mem.base + f->offset);
+        size_t size;
+        clif_compiled_code(f->code, &size);
+        if (pc >= base && pc < base + size) return f;
+    }
+    return NULL;
+}
+
+/* %__cranelift_throw(entry_fp, fp, pc, tag, payload0, payload1): walks the
+ * frame-pointer chain from frame `fp` outwards, through frames of compiled
+ * code only, and resumes at the first try_call handler of `tag` (or a
+ * default handler); the walk ends after the frame whose frame pointer is
+ * entry_fp. Every frame keeps a frame pointer; [fp] is the caller's and
+ * [fp + 8] the return address into it. */
+static void jit_throw(uint64_t entry_fp, uint64_t fp, uint64_t pc, uint32_t tag, uint64_t p0,
+                      uint64_t p1) {
+    call_state *s = current_call;
+    const jit_module *m = s ? s->m : NULL;
+    (void)pc;
+    uintptr_t cur = (uintptr_t)fp;
+    while (m && cur) {
+        const uintptr_t *frame = (const uintptr_t *)cur;
+        uintptr_t ret = frame[1], caller_fp = frame[0];
+        const jit_func *f = func_at(m, ret);
+        if (!f) break;
+        uintptr_t base = (uintptr_t)(m->mem.base + f->offset);
+        for (uint32_t i = 0; i < clif_compiled_num_handlers(f->code); i++) {
+            clif_handler h = clif_compiled_handler(f->code, i);
+            if (h.ret_offset != ret - base || (!h.is_default && h.tag != tag)) continue;
+            resume_fn resume;
+            void *stub = m->mem.base + m->resume_off;
+            memcpy(&resume, &stub, sizeof resume);
+            resume(caller_fp, caller_fp - clif_compiled_frame_size(f->code),
+                   base + h.handler_offset, p0, p1);
+        }
+        if (caller_fp == (uintptr_t)entry_fp) break;
+        cur = caller_fp;
+    }
+    if (s) {
+        s->uncaught = true;
+        s->tag = tag;
+        siglongjmp(s->jb, 1);
+    }
+    abort();
+}
+
+void *jit_throw_address(void) {
+    typedef void (*fn)(void);
+    fn f = (fn)jit_throw;
+    void *p;
+    memcpy(&p, &f, sizeof p);
+    return p;
+}
 
 /* One protected call: signal handlers and an alternate signal stack around
  * the trampoline, on the thread that runs it. */
@@ -241,6 +313,11 @@ clif_error *jit_module_call(jit_module *m, const clif_func *sig_of, void *fn,
     }
     call_state st = pc.st;
 
+    if (st.uncaught) {
+        free(abuf);
+        free(rbuf);
+        return clif_error_new(CLIF_ERR_TRAP, no_loc(), "uncaught exception with tag %u", st.tag);
+    }
     if (st.sig) {
         clif_trap_code code = CLIF_TRAP_NONE;
         bool in_code = jit_module_trap_at(m, st.pc, &code);

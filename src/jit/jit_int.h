@@ -32,7 +32,14 @@ struct jit_module {
     jit_mem mem;
     bool finalized;
     size_t stack_size; /* calls run on a thread with this stack (0: the caller's) */
+    size_t resume_off; /* the exception-resume stub in `mem` */
 };
+
+/* The host function behind `%__cranelift_throw`. */
+void *jit_throw_address(void);
+/* Machine code of the resume stub (x86-64): resume(fp, sp, pc, payload0,
+ * payload1) sets rbp, rsp, rax, rdx and jumps to pc. */
+extern const uint8_t jit_resume_stub[18];
 
 /* Resolves the relocations of `c` copied at `code`. */
 clif_error *jit_apply_relocs(const jit_module *m, const clif_compiled *c, uint8_t *code);

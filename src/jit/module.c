@@ -84,6 +84,9 @@ void jit_module_define(jit_module *m, const clif_ext_name *name, void *addr) {
 }
 
 static void *resolve(const jit_module *m, const clif_ext_name *name) {
+    if (name->kind == CLIF_NAME_TESTCASE && name->str &&
+        strcmp(name->str, "__cranelift_throw") == 0)
+        return jit_throw_address();
     for (uint32_t i = 0; i < m->funcs.len; i++)
         if (name_eq(&m->funcs.data[i].name, name)) return m->mem.base + m->funcs.data[i].offset;
     for (uint32_t i = 0; i < m->defs.len; i++)
@@ -143,8 +146,12 @@ clif_error *jit_module_finalize(jit_module *m) {
         m->funcs.data[i].offset = total;
         total += size;
     }
+    total = (total + 15) & ~(size_t)15;
+    m->resume_off = total;
+    total += sizeof jit_resume_stub;
     clif_error *e = jit_mem_alloc(&m->mem, total);
     if (e) return e;
+    memcpy(m->mem.base + m->resume_off, jit_resume_stub, sizeof jit_resume_stub);
     for (uint32_t i = 0; i < m->funcs.len; i++) {
         size_t size;
         const uint8_t *code = clif_compiled_code(m->funcs.data[i].code, &size);

@@ -21,13 +21,33 @@ static bool block_ok(const clif_func *f, clif_block b) {
     return b < f->blocks.len && f->blocks.data[b].in_layout;
 }
 
+void bo_term_calls(const clif_func *f, const inst_data *d, bo_calls *out) {
+    vec_clear(*out);
+    clif_format fmt = (clif_format)clif_opcode_info_of((clif_opcode)d->opcode)->format;
+    if (fmt == CLIF_FMT_TRY_CALL || fmt == CLIF_FMT_TRY_CALL_INDIRECT) {
+        if (d->ent >= f->extables.len) return;
+        const extable_data *et = &f->extables.data[d->ent];
+        vec_push(*out, et->normal);
+        for (uint32_t i = 0; i < et->nitems; i++) {
+            const extable_item *it = &f->extable_items.data[et->items + i];
+            if (it->kind != EXI_CONTEXT) vec_push(*out, it->call);
+        }
+        return;
+    }
+    uint32_t count, start = ir_inst_block_calls(f, d, &count);
+    for (uint32_t k = 0; k < count; k++)
+        vec_push(*out, start + k);
+}
+
 /* The block calls of b's terminator; false when b does not end in one. */
-static bool block_edges(const clif_func *f, clif_block b, uint32_t *start, uint32_t *count) {
+static bool block_edges(const clif_func *f, clif_block b, bo_calls *calls) {
     clif_inst last = f->blocks.data[b].last;
     if (last == CLIF_NONE) return false;
     const inst_data *d = &f->insts.data[last];
     if (!(clif_opcode_info_of((clif_opcode)d->opcode)->flags & CLIF_OPF_TERM)) return false;
-    *start = ir_inst_block_calls(f, d, count);
+    bo_term_calls(f, d, calls);
+    for (uint32_t k = 0; k < calls->len; k++)
+        if (calls->data[k] >= f->block_calls.len) return false;
     return true;
 }
 
@@ -38,6 +58,9 @@ bool bo_compute(block_order *bo, const clif_func *f, char *msg, uint32_t msg_siz
     vec_clear(bo->succs);
     vec_clear(bo->pred_start);
     vec_clear(bo->preds);
+    vec_clear(bo->succ_call);
+    bo_calls calls = {0};
+    VEC(uint32_t) node_call = {0}; /* parallel to nsuccs */
     uint32_t nb = f->blocks.len;
     clif_block entry = f->first_block;
     if (!block_ok(f, entry)) {
@@ -60,13 +83,12 @@ bool bo_compute(block_order *bo, const clif_func *f, char *msg, uint32_t msg_siz
     vec_push(stack, entry);
     while (stack.len) {
         clif_block b = stack.data[--stack.len];
-        uint32_t start, count;
-        if (!block_edges(f, b, &start, &count)) {
+        if (!block_edges(f, b, &calls)) {
             snprintf(msg, msg_size, "block%u does not end in a terminator", b);
             goto out;
         }
-        for (uint32_t k = 0; k < count; k++) {
-            clif_block t = f->block_calls.data[start + k].block;
+        for (uint32_t k = 0; k < calls.len; k++) {
+            clif_block t = f->block_calls.data[calls.data[k]].block;
             if (!block_ok(f, t)) {
                 snprintf(msg, msg_size, "block%u branches to invalid block%u", b, t);
                 goto out;
@@ -83,22 +105,24 @@ bool bo_compute(block_order *bo, const clif_func *f, char *msg, uint32_t msg_siz
     for (clif_block b = 0; b < nb; b++) {
         vec_push(nsucc_start, nsuccs.len);
         if (!reach[b]) continue;
-        uint32_t start, count;
-        block_edges(f, b, &start, &count);
+        block_edges(f, b, &calls);
+        uint32_t count = calls.len;
         for (uint32_t k = 0; k < count; k++) {
-            const block_call *bc = &f->block_calls.data[start + k];
+            const block_call *bc = &f->block_calls.data[calls.data[k]];
             if (count > 1 && (npred[bc->block] > 1 || bc->nargs > 0)) {
-                node_edge e = {b, bc->block, k, start + k};
+                node_edge e = {b, bc->block, k, calls.data[k]};
                 vec_push(edges, e);
                 vec_push(nsuccs, nb + edges.len - 1);
             } else {
                 vec_push(nsuccs, bc->block);
             }
+            vec_push(node_call, calls.data[k]);
         }
     }
     for (uint32_t e = 0; e < edges.len; e++) {
         vec_push(nsucc_start, nsuccs.len);
         vec_push(nsuccs, edges.data[e].to);
+        vec_push(node_call, CLIF_NONE);
     }
     vec_push(nsucc_start, nsuccs.len);
 
@@ -157,6 +181,7 @@ bool bo_compute(block_order *bo, const clif_func *f, char *msg, uint32_t msg_siz
         for (uint32_t j = nsucc_start.data[n]; j < nsucc_start.data[n + 1]; j++) {
             uint32_t s = lowered[nsuccs.data[j]];
             vec_push(bo->succs, s);
+            vec_push(bo->succ_call, node_call.data[j]);
             npreds[s]++;
         }
     }
@@ -187,6 +212,8 @@ out:
     vec_free(nsuccs);
     vec_free(dfs);
     vec_free(post);
+    vec_free(calls);
+    vec_free(node_call);
     return ok;
 }
 
@@ -197,4 +224,5 @@ void bo_free(block_order *bo) {
     vec_free(bo->succs);
     vec_free(bo->pred_start);
     vec_free(bo->preds);
+    vec_free(bo->succ_call);
 }

@@ -27,12 +27,25 @@ typedef struct block_order {
      * block's successors follow its terminator's block calls in order. */
     VEC(uint32_t) succ_start, succs;
     VEC(uint32_t) pred_start, preds;
+    /* Parallel to succs: the block_calls index of each CLIF block's edge
+     * (CLIF_NONE for the one successor of an edge block). */
+    VEC(uint32_t) succ_call;
 } block_order;
+
+typedef VEC(uint32_t) bo_calls;
+/* The block calls a terminator branches through, in successor order:
+ * jump/brif/br_table targets, or a try_call's normal return then the
+ * handlers of its exception table (context items are no edges). */
+void bo_term_calls(const clif_func *f, const inst_data *d, bo_calls *out);
 
 /* Computes the order of `f`. False (with a message) when the function has no
  * entry block or a reachable block does not end in a terminator. */
 bool bo_compute(block_order *bo, const clif_func *f, char *msg, uint32_t msg_size);
 void bo_free(block_order *bo);
+/* The block call of edge k of lowered block lb (CLIF_NONE for edge blocks). */
+static inline uint32_t bo_succ_call(const block_order *bo, uint32_t lb, uint32_t k) {
+    return bo->succ_call.data[bo->succ_start.data[lb] + k];
+}
 static inline bool bo_is_edge(const block_order *bo, uint32_t lb) {
     return bo->blocks.data[lb].from != CLIF_NONE;
 }

@@ -23,6 +23,7 @@ void mcb_reset(mc_buffer *b) {
     vec_clear(b->relocs);
     vec_clear(b->traps);
     vec_clear(b->call_sites);
+    vec_clear(b->handlers);
     vec_clear(b->unwind);
     vec_clear(b->constants);
     vec_clear(b->const_data);
@@ -35,6 +36,7 @@ void mcb_free(mc_buffer *b) {
     vec_free(b->relocs);
     vec_free(b->traps);
     vec_free(b->call_sites);
+    vec_free(b->handlers);
     vec_free(b->unwind);
     vec_free(b->constants);
     vec_free(b->const_data);
@@ -118,6 +120,12 @@ void mcb_add_call_site(mc_buffer *b, uint32_t ret_offset) {
     vec_push(b->call_sites, c);
 }
 
+void mcb_add_handler(mc_buffer *b, uint32_t ret_offset, uint32_t tag, bool is_default,
+                     mc_label label) {
+    mc_handler h = {ret_offset, tag, is_default, label, 0};
+    vec_push(b->handlers, h);
+}
+
 void mcb_add_unwind(mc_buffer *b, mc_unwind_kind kind, uint16_t reg, int32_t value) {
     mc_unwind u = {.offset = b->code.len, .kind = (uint8_t)kind, .reg = reg, .value = value};
     vec_push(b->unwind, u);
@@ -177,6 +185,15 @@ bool mcb_finish(mc_buffer *b, char *msg, uint32_t msg_size) {
                      f->label, f->kind, f->offset, target);
             return false;
         }
+    }
+    for (uint32_t i = 0; i < b->handlers.len; i++) {
+        mc_handler *h = &b->handlers.data[i];
+        if (h->label >= b->label_offsets.len ||
+            b->label_offsets.data[h->label] >= LABEL_BOUND_TWICE) {
+            snprintf(msg, msg_size, "exception handler label %u is never bound", h->label);
+            return false;
+        }
+        h->offset = b->label_offsets.data[h->label];
     }
     vec_clear(b->fixups);
     return true;

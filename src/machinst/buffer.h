@@ -53,6 +53,17 @@ typedef struct mc_call_site {
     uint32_t ret_offset; /* return address offset */
 } mc_call_site;
 
+/* An exception handler of a call site (try_call): an exception with `tag`
+ * (any tag when is_default) thrown out of the call returning at ret_offset
+ * resumes at `label` (its offset once the buffer is finished). */
+typedef struct mc_handler {
+    uint32_t ret_offset;
+    uint32_t tag;
+    bool is_default;
+    mc_label label;
+    uint32_t offset;
+} mc_handler;
+
 /* Unwind steps, recorded at code offsets, turned into DWARF CFI later. */
 typedef enum mc_unwind_kind {
     MC_UNWIND_PUSH_FRAME_REGS, /* return address and frame pointer pushed, fp set */
@@ -93,6 +104,7 @@ struct mc_buffer {
     VEC(mc_reloc) relocs;
     VEC(mc_trap) traps;
     VEC(mc_call_site) call_sites;
+    VEC(mc_handler) handlers;
     VEC(mc_unwind) unwind;
     VEC(mc_constant) constants;
     VEC(uint8_t) const_data;
@@ -121,6 +133,8 @@ void mcb_add_reloc(mc_buffer *b, uint32_t offset, mc_reloc_kind kind, mc_reloc_t
                    uint32_t index, int64_t addend);
 void mcb_add_trap(mc_buffer *b, uint32_t offset, clif_trap_code code);
 void mcb_add_call_site(mc_buffer *b, uint32_t ret_offset);
+void mcb_add_handler(mc_buffer *b, uint32_t ret_offset, uint32_t tag, bool is_default,
+                     mc_label label);
 void mcb_add_unwind(mc_buffer *b, mc_unwind_kind kind, uint16_t reg, int32_t value);
 /* A constant placed in the pool after the code; returns its label. */
 mc_label mcb_add_constant(mc_buffer *b, const uint8_t *bytes, uint32_t len, uint32_t align);

@@ -17,6 +17,7 @@ struct clif_compiled {
     VEC(uint32_t) reloc_names; /* offsets into strings of each reloc's name */
     VEC(clif_trap_site) traps;
     VEC(uint32_t) call_sites;
+    VEC(clif_handler) handlers;
     VEC(clif_unwind_op) unwind;
     VEC(char) strings;
     char *listing;
@@ -91,6 +92,11 @@ static void package(clif_compiled *c, const clif_func *f, const mc_buffer *buf, 
     }
     for (uint32_t i = 0; i < buf->call_sites.len; i++)
         vec_push(c->call_sites, buf->call_sites.data[i].ret_offset);
+    for (uint32_t i = 0; i < buf->handlers.len; i++) {
+        const mc_handler *h = &buf->handlers.data[i];
+        clif_handler ch = {h->ret_offset, h->tag, h->is_default, h->offset};
+        vec_push(c->handlers, ch);
+    }
     for (uint32_t i = 0; i < buf->unwind.len; i++) {
         const mc_unwind *u = &buf->unwind.data[i];
         clif_unwind_op op = {u->offset, (clif_unwind_kind)u->kind, u->reg, u->value};
@@ -266,6 +272,7 @@ void clif_compiled_free(clif_compiled *c) {
     vec_free(c->reloc_names);
     vec_free(c->traps);
     vec_free(c->call_sites);
+    vec_free(c->handlers);
     vec_free(c->unwind);
     vec_free(c->strings);
     free(c->listing);
@@ -316,6 +323,14 @@ uint32_t clif_compiled_num_call_sites(const clif_compiled *c) {
 
 uint32_t clif_compiled_call_site(const clif_compiled *c, uint32_t i) {
     return c->call_sites.data[i];
+}
+
+uint32_t clif_compiled_num_handlers(const clif_compiled *c) {
+    return c->handlers.len;
+}
+
+clif_handler clif_compiled_handler(const clif_compiled *c, uint32_t i) {
+    return c->handlers.data[i];
 }
 
 uint32_t clif_compiled_num_unwind(const clif_compiled *c) {

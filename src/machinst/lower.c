@@ -159,12 +159,13 @@ static void analyze(lower_ctx *ctx) {
             const inst_data *d = &f->insts.data[i];
             for (uint32_t k = 0; k < d->nargs; k++)
                 count_use(ctx, f->pool.data[d->args + k]);
-            uint32_t ncalls, start = ir_inst_block_calls(f, d, &ncalls);
-            for (uint32_t c = 0; c < ncalls; c++) {
-                const block_call *bc = &f->block_calls.data[start + c];
-                for (uint32_t a = 0; a < bc->nargs; a++) {
-                    uint32_t x = f->pool.data[bc->args + a];
-                    if (CLIF_BLOCKARG_IS_VALUE(x)) count_use(ctx, x);
+            if (f->inodes.data[i].next == CLIF_NONE) {
+                for (uint32_t c = 0; c < bo_num_succs(ctx->bo, lb); c++) {
+                    const block_call *bc = &f->block_calls.data[bo_succ_call(ctx->bo, lb, c)];
+                    for (uint32_t a = 0; a < bc->nargs; a++) {
+                        uint32_t x = f->pool.data[bc->args + a];
+                        if (CLIF_BLOCKARG_IS_VALUE(x)) count_use(ctx, x);
+                    }
                 }
             }
             ctx->color[i] = color;
@@ -177,12 +178,69 @@ static void new_chunk(lower_ctx *ctx) {
     vec_push(ctx->chunk_start, vcode_num_insts(&ctx->stage));
 }
 
+uint32_t lw_call_ret_regs(lower_ctx *ctx, clif_inst call, uint32_t n, ra_vreg out[2]) {
+    for (uint32_t i = 0; i < ctx->call_rets.len; i++) {
+        const lw_call_ret *r = &ctx->call_rets.data[i];
+        if (r->inst == call && r->n == n) {
+            out[0] = r->regs[0];
+            out[1] = r->regs[1];
+            return r->regs[1] == CLIF_NONE ? 1 : 2;
+        }
+    }
+    const clif_func *f = ctx->f;
+    clif_sig_ref sr = ir_inst_call_sig(f, &f->insts.data[call]);
+    clif_type t = CLIF_I64;
+    if (sr < f->sigs.len && n < f->sigs.data[sr].nreturns)
+        t = f->abi_params.data[f->sigs.data[sr].returns + n].type;
+    lw_call_ret r = {call, n, {CLIF_NONE, CLIF_NONE}};
+    if (t == CLIF_I128) {
+        r.regs[0] = vcode_new_vreg(ctx->vc, RA_CLASS_INT, CLIF_I64);
+        r.regs[1] = vcode_new_vreg(ctx->vc, RA_CLASS_INT, CLIF_I64);
+    } else {
+        r.regs[0] = vcode_new_vreg(ctx->vc, abi_class_of(t), t);
+    }
+    vec_push(ctx->call_rets, r);
+    out[0] = r.regs[0];
+    out[1] = r.regs[1];
+    return t == CLIF_I128 ? 2 : 1;
+}
+
+ra_vreg lw_exn_reg(lower_ctx *ctx, uint32_t lb, uint32_t n) {
+    for (uint32_t i = 0; i < ctx->exn_regs.len; i++)
+        if (ctx->exn_regs.data[i].lb == lb && ctx->exn_regs.data[i].n == n)
+            return ctx->exn_regs.data[i].reg;
+    lw_exn e = {lb, n, vcode_new_vreg(ctx->vc, RA_CLASS_INT, CLIF_I64)};
+    vec_push(ctx->exn_regs, e);
+    return e.reg;
+}
+
+bool lw_exception_edge(const lower_ctx *ctx, uint32_t lb) {
+    const lowered_block *blk = &ctx->bo->blocks.data[lb];
+    if (blk->from == CLIF_NONE || blk->succ == 0) return false;
+    clif_inst term = ctx->f->blocks.data[blk->from].last;
+    clif_format fmt =
+        (clif_format)clif_opcode_info_of((clif_opcode)ctx->f->insts.data[term].opcode)->format;
+    return fmt == CLIF_FMT_TRY_CALL || fmt == CLIF_FMT_TRY_CALL_INDIRECT;
+}
+
+/* The vregs of block argument x (a value, or a try_call's retN / exnN)
+ * passed on an edge leaving CLIF block `from` from lowered block lb. */
+static uint32_t arg_regs(lower_ctx *ctx, uint32_t lb, clif_block from, uint32_t x, ra_vreg out[2]) {
+    if (CLIF_BLOCKARG_IS_VALUE(x)) return value_regs(ctx, ir_resolve(ctx->f, x), out);
+    if ((x & 0xC0000000u) == 0x80000000u)
+        return lw_call_ret_regs(ctx, ctx->f->blocks.data[from].last, x & 0x3fffffffu, out);
+    out[0] = lw_exn_reg(ctx, lb, x & 0x3fffffffu);
+    out[1] = CLIF_NONE;
+    return 1;
+}
+
 /* Marks the arguments of a block call as read. */
 static void use_call_args(lower_ctx *ctx, uint32_t call) {
     const block_call *bc = &ctx->f->block_calls.data[call];
     for (uint32_t a = 0; a < bc->nargs; a++) {
+        uint32_t x = ctx->f->pool.data[bc->args + a];
         ra_vreg r[2];
-        lw_put_in_regs(ctx, ctx->f->pool.data[bc->args + a], r);
+        if (CLIF_BLOCKARG_IS_VALUE(x)) lw_put_in_regs(ctx, x, r);
     }
 }
 
@@ -208,10 +266,11 @@ static bool lower_block(lower_ctx *ctx, uint32_t lb) {
         }
         new_chunk(ctx);
         ctx->cur_inst = i;
-        uint32_t ncalls, start = ir_inst_block_calls(f, d, &ncalls);
-        for (uint32_t c = 0; c < ncalls; c++) {
+        if (f->inodes.data[i].next == CLIF_NONE) {
             /* Arguments of split edges are passed by the edge block. */
-            if (ncalls == 1 || !bo_is_edge(ctx->bo, lw_succ(ctx, c))) use_call_args(ctx, start + c);
+            for (uint32_t c = 0; c < bo_num_succs(ctx->bo, lb); c++)
+                if (!bo_is_edge(ctx->bo, lw_succ(ctx, c)))
+                    use_call_args(ctx, bo_succ_call(ctx->bo, lb, c));
         }
         if (!be->lower_inst(ctx, i)) {
             if (!ctx->failed)
@@ -226,6 +285,13 @@ static bool lower_block(lower_ctx *ctx, uint32_t lb) {
         if (!be->lower_entry(ctx)) return false;
     }
     return true;
+}
+
+static void push_arg_vregs(lower_ctx *ctx, uint32_t lb, clif_block from, uint32_t x) {
+    ra_vreg r[2];
+    uint32_t n = arg_regs(ctx, lb, from, x, r);
+    for (uint32_t k = 0; k < n; k++)
+        vec_push(ctx->vc->edge_args, r[k]);
 }
 
 static void push_value_vregs(lower_ctx *ctx, void *vecp, clif_value v) {
@@ -285,11 +351,7 @@ static bool assemble(lower_ctx *ctx) {
                 push_value_vregs(ctx, &vc->params, f->pool.data[bd->params + k]);
         }
         uint32_t nsucc = bo_num_succs(bo, lb);
-        uint32_t start = 0;
-        if (blk->from == CLIF_NONE) {
-            uint32_t ncalls;
-            start = ir_inst_block_calls(f, &f->insts.data[f->blocks.data[blk->orig].last], &ncalls);
-        }
+        clif_block from = blk->from != CLIF_NONE ? blk->from : blk->orig;
         for (uint32_t k = 0; k < nsucc; k++) {
             vec_push(vc->edge_arg_start, vc->edge_args.len);
             uint32_t succ = bo->succs.data[bo->succ_start.data[lb] + k];
@@ -297,11 +359,11 @@ static bool assemble(lower_ctx *ctx) {
             if (blk->from != CLIF_NONE)
                 call = blk->call;
             else if (!bo_is_edge(bo, succ))
-                call = start + k;
+                call = bo_succ_call(bo, lb, k);
             if (call == CLIF_NONE) continue;
             const block_call *bc = &f->block_calls.data[call];
             for (uint32_t a = 0; a < bc->nargs; a++)
-                push_value_vregs(ctx, &vc->edge_args, f->pool.data[bc->args + a]);
+                push_arg_vregs(ctx, lb, from, f->pool.data[bc->args + a]);
         }
     }
     vec_push(vc->param_start, vc->params.len);
@@ -363,6 +425,8 @@ void lower_ctx_free(lower_ctx *ctx) {
     vcode_free(&ctx->stage);
     vec_free(ctx->chunk_start);
     vec_free(ctx->block_chunk);
+    vec_free(ctx->call_rets);
+    vec_free(ctx->exn_regs);
     free(ctx->value_regs);
     free(ctx->use_count);
     free(ctx->value_used);

@@ -23,6 +23,18 @@
 
 struct target_backend;
 
+/* The vregs of a try_call's return value n, and of exception payload n
+ * in a handler's edge block. */
+typedef struct lw_call_ret {
+    clif_inst inst;
+    uint32_t n;
+    ra_vreg regs[2];
+} lw_call_ret;
+typedef struct lw_exn {
+    uint32_t lb, n;
+    ra_vreg reg;
+} lw_exn;
+
 typedef struct lower_ctx {
     const clif_isa *isa;
     const struct target_backend *be;
@@ -48,6 +60,9 @@ typedef struct lower_ctx {
     vcode stage;
     VEC(uint32_t) chunk_start;
     VEC(uint32_t) block_chunk; /* per processed block: its first chunk */
+
+    VEC(lw_call_ret) call_rets;
+    VEC(lw_exn) exn_regs;
 
     bool failed;
     char msg[256];
@@ -113,6 +128,12 @@ clif_inst lw_sinkable_load(const lower_ctx *ctx, clif_value v);
 void lw_sink(lower_ctx *ctx, clif_inst i);
 /* The lowered block of the k-th successor of the block being lowered. */
 uint32_t lw_succ(const lower_ctx *ctx, uint32_t k);
+/* try_call: the vregs of return value n of call instruction `call`. */
+uint32_t lw_call_ret_regs(lower_ctx *ctx, clif_inst call, uint32_t n, ra_vreg out[2]);
+/* Whether lowered block lb is the edge block of a try_call's exception
+ * handler, and the vreg of its exception payload n. */
+bool lw_exception_edge(const lower_ctx *ctx, uint32_t lb);
+ra_vreg lw_exn_reg(lower_ctx *ctx, uint32_t lb, uint32_t n);
 /* Records that a call needs `bytes` of outgoing stack area. */
 void lw_need_outgoing(lower_ctx *ctx, uint32_t bytes);
 /* A constant in the function's pool; returns its index. */

@@ -10,6 +10,9 @@
  * an argument also holds the parameter (a location can hold several vregs
  * with the same value). At a block with several predecessors the states
  * meet by intersection; blocks are iterated to a fixpoint with a worklist.
+ * Vregs not live into a block (by the input's own liveness) are forgotten
+ * there, which keeps the sets small; forgetting can only make the checker
+ * stricter, never accept a wrong allocation.
  *
  * Besides the dataflow, each instruction's allocations are checked against
  * the operand constraints and against each other: no two defs in one
@@ -40,8 +43,9 @@ typedef struct ck {
     VEC(uint64_t) queue;  /* min-heap of block numbers */
     uint32_t *edit_start; /* per program point */
     uint32_t *kdef, *kearly, stamp;
-    uint32_t *pstamp, *astamp, *afirst, *anext;
+    uint32_t *pstamp, *astamp, *afirst, *anext, *lstamp;
     u32vec out, tmp;
+    ra_context *live; /* liveness of the input, to forget dead vregs at block entries */
 } ck;
 
 static bool fail(ck *c, const char *fmt, ...) {
@@ -285,7 +289,12 @@ static void transfer(ck *c, uint32_t e, uint32_t s) {
         }
         c->anext[k] = c->afirst[a];
         c->afirst[a] = k;
+        c->lstamp[fn->params[p0 + k]] = st;
     }
+    /* Only vregs live into s matter there: the sets stay small. */
+    const ra_context *lv = c->live;
+    for (uint32_t k = lv->livein_start.data[s]; k < lv->livein_start.data[s + 1]; k++)
+        c->lstamp[lv->livein.data[k]] = st;
     vec_clear(c->out);
     for (uint32_t key = 0; key < c->nkeys; key++) {
         const u32vec *set = &c->sets[key];
@@ -293,7 +302,7 @@ static void transfer(ck *c, uint32_t e, uint32_t s) {
         vec_clear(c->tmp);
         for (uint32_t j = 0; j < set->len; j++) {
             uint32_t v = set->data[j];
-            if (c->pstamp[v] != st) vec_push(c->tmp, v);
+            if (c->pstamp[v] != st && c->lstamp[v] == st) vec_push(c->tmp, v);
             if (c->astamp[v] == st)
                 for (uint32_t k = c->afirst[v]; k != RA_NONE; k = c->anext[k])
                     vec_push(c->tmp, fn->params[p0 + k]);
@@ -411,6 +420,8 @@ static void ck_free(ck *c) {
     free(c->astamp);
     free(c->afirst);
     free(c->anext);
+    free(c->lstamp);
+    ra_context_free(c->live);
     vec_free(c->queue);
     vec_free(c->out);
     vec_free(c->tmp);
@@ -429,6 +440,15 @@ bool ra_check(const ra_function *fn, const ra_machine *m, const ra_result *resul
     if (!result) return fail(&c, "missing result");
     if (!ra_validate(fn, m, err, sizeof err)) return fail(&c, "invalid input: %s", err);
     if (!check_result_shape(&c)) {
+        ck_free(&c);
+        return false;
+    }
+    c.live = ra_context_new();
+    c.live->fn = fn;
+    c.live->m = m;
+    ra_cfg_build(c.live);
+    if (!ra_operands_build(c.live) || !ra_liveness(c.live)) {
+        fail(&c, "invalid input: %s", c.live->err);
         ck_free(&c);
         return false;
     }
@@ -453,6 +473,7 @@ bool ra_check(const ra_function *fn, const ra_machine *m, const ra_result *resul
     c.astamp = cl_xcalloc(nv, sizeof *c.astamp);
     c.afirst = cl_xcalloc(nv, sizeof *c.afirst);
     c.anext = cl_xcalloc(maxp, sizeof *c.anext);
+    c.lstamp = cl_xcalloc(nv, sizeof *c.lstamp);
     c.visited[0] = 1;
     c.queued[0] = 1;
     vec_push(c.queue, 0);

@@ -586,6 +586,40 @@ static void test_slot_cycle(void **state) {
     }
 }
 
+/* A branch defining a value in the scratch register (a fixed def) whose
+ * successor receives a parameter from slot to slot: the value must be
+ * saved before the scratch register carries the slot-to-slot move. */
+static void test_fixed_def_in_scratch(void **state) {
+    (void)state;
+    tb t;
+    tb_init(&t);
+    uint32_t b0 = tb_block(&t), b1 = tb_block(&t), b2 = tb_block(&t);
+    uint32_t a = tb_vreg(&t, RA_CLASS_INT), x = tb_vreg(&t, RA_CLASS_INT);
+    uint32_t y = tb_vreg(&t, RA_CLASS_INT), c = tb_vreg(&t, RA_CLASS_INT);
+    uint32_t tv = tb_vreg(&t, RA_CLASS_INT), p = tb_vreg(&t, RA_CLASS_INT);
+    tb_open(&t, b0, NULL, 0);
+    ra_operand d[4] = {def_stack(a), def(x), def(y), def_any(c)};
+    tb_inst(&t, d, 4, NULL, 0);
+    ra_operand br[2] = {use_any(c), def_fixed(tv, 40)};
+    tb_inst(&t, br, 2, NULL, BR);
+    tb_edge_to(&t, b0, b1, &a, 1);
+    tb_edge_to(&t, b0, b2, NULL, 0);
+    tb_open(&t, b1, &p, 1);
+    ra_operand u[5] = {use(x), use(y), use_any(tv), use_stack(p), use_any(a)};
+    tb_inst(&t, u, 5, NULL, RET);
+    tb_open(&t, b2, NULL, 0);
+    ra_operand u2[2] = {use(x), use(y)};
+    tb_inst(&t, u2, 2, NULL, RET);
+    tfn f;
+    tb_finish(&t, &f, 0);
+    ra_machine m = machine(2, 2, true);
+    ra_result r;
+    ra_context *ctx = alloc_and_check(&f.f, &m, &r);
+    ra_context_free(ctx);
+    tfn_free(&f);
+    tb_free(&t);
+}
+
 /* if/else: each arm defines a value passed to the merge block. */
 static void test_diamond(void **state) {
     (void)state;
@@ -1402,6 +1436,7 @@ int main(void) {
         cmocka_unit_test(test_loop_pressure_outside),
         cmocka_unit_test(test_parallel_move_cycle),
         cmocka_unit_test(test_slot_cycle),
+        cmocka_unit_test(test_fixed_def_in_scratch),
         cmocka_unit_test(test_diamond),
         cmocka_unit_test(test_fixed_and_clobbers),
         cmocka_unit_test(test_reuse),

@@ -343,6 +343,63 @@ static void test_unwind_and_listing(void **state) {
     clif_isa_free(isa);
 }
 
+static const char *throw_text =
+    "function %entry() -> i64 tail {\n"
+    "    fn0 = %main(i64) -> i64 tail\n"
+    "block0:\n"
+    "    v1 = get_frame_pointer.i64\n"
+    "    v2 = call fn0(v1)\n"
+    "    return v2\n"
+    "}\n"
+    "function %main(i64) -> i64 tail {\n"
+    "    sig0 = (i64, i32, i64, i64) tail\n"
+    "    fn0 = %throw(i64, i32, i64, i64) tail\n"
+    "block0(v0: i64):\n"
+    "    v1 = iconst.i64 42\n"
+    "    v2 = iconst.i64 100\n"
+    "    v3 = iconst.i32 1\n"
+    "    try_call fn0(v0, v3, v1, v2), sig0, block1(), [ tag1: block2(exn0, exn1) ]\n"
+    "block1:\n"
+    "    v4 = iconst.i64 1\n"
+    "    return v4\n"
+    "block2(v5: i64, v6: i64):\n"
+    "    v7 = isub.i64 v6, v5\n"
+    "    return v7\n"
+    "}\n"
+    "function %throw(i64, i32, i64, i64) tail {\n"
+    "    sig0 = (i64, i64, i64, i32, i64, i64)\n"
+    "    fn0 = %__cranelift_throw(i64, i64, i64, i32, i64, i64)\n"
+    "block0(v0: i64, v1: i32, v2: i64, v3: i64):\n"
+    "    v4 = get_frame_pointer.i64\n"
+    "    v5 = get_return_address.i64\n"
+    "    v7 = func_addr.i64 fn0\n"
+    "    call_indirect sig0, v7(v0, v4, v5, v1, v2, v3)\n"
+    "    return\n"
+    "}\n";
+
+static void test_exception_handlers(void **state) {
+    (void)state;
+    clif_isa *isa = isa_x64();
+    clif_test_file *tf = parse(throw_text);
+    clif_compiled *c = compile_one(isa, tf, 1, false);
+    size_t size;
+    clif_compiled_code(c, &size);
+    assert_int_equal(clif_compiled_num_handlers(c), 1);
+    clif_handler h = clif_compiled_handler(c, 0);
+    assert_int_equal(h.tag, 1);
+    assert_false(h.is_default);
+    assert_int_equal(h.ret_offset, clif_compiled_call_site(c, 0));
+    assert_true(h.handler_offset > h.ret_offset && h.handler_offset < size);
+    clif_compiled_free(c);
+    clif_test_file_free(tf);
+    clif_isa_free(isa);
+    if (!host_is_x64()) return;
+    fixture fx;
+    load(&fx, throw_text);
+    assert_int_equal(call_u64(&fx, 0, NULL, 0), 58);
+    unload(&fx);
+}
+
 static void test_unsupported(void **state) {
     (void)state;
     clif_isa *isa = isa_x64();
@@ -381,9 +438,13 @@ static void test_unsupported(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arith_and_loops), cmocka_unit_test(test_calls_i128_floats),
-        cmocka_unit_test(test_traps),           cmocka_unit_test(test_relocations),
-        cmocka_unit_test(test_trap_table),      cmocka_unit_test(test_unwind_and_listing),
+        cmocka_unit_test(test_arith_and_loops),
+        cmocka_unit_test(test_calls_i128_floats),
+        cmocka_unit_test(test_traps),
+        cmocka_unit_test(test_relocations),
+        cmocka_unit_test(test_trap_table),
+        cmocka_unit_test(test_unwind_and_listing),
+        cmocka_unit_test(test_exception_handlers),
         cmocka_unit_test(test_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -521,6 +521,13 @@ static bool stack_limit_check(lower_ctx *ctx) {
 
 bool x64_lower_jump(lower_ctx *ctx) {
     x64_build b;
+    if (lw_exception_edge(ctx, ctx->cur_block)) {
+        /* A handler's landing: the exception payloads arrive in rax, rdx. */
+        xb_init(&b, X64_V_ARGS);
+        xb_op(&b, ra_def_fixed(lw_exn_reg(ctx, ctx->cur_block, 0), X64_RAX));
+        xb_op(&b, ra_def_fixed(lw_exn_reg(ctx, ctx->cur_block, 1), X64_RDX));
+        xb_emit(ctx, &b);
+    }
     xb_init(&b, X64_V_JMP);
     b.flags = RA_INST_BRANCH;
     xb_emit(ctx, &b);
@@ -549,6 +556,8 @@ bool x64_lower_inst(lower_ctx *ctx, clif_inst inst) {
     case CLIF_OP_DEBUGTRAP: return x64_lower_branch(ctx, inst);
     case CLIF_OP_CALL:
     case CLIF_OP_CALL_INDIRECT:
+    case CLIF_OP_TRY_CALL:
+    case CLIF_OP_TRY_CALL_INDIRECT:
     case CLIF_OP_RETURN_CALL:
     case CLIF_OP_RETURN_CALL_INDIRECT:
     case CLIF_OP_FUNC_ADDR:

@@ -48,12 +48,27 @@ static void store_outgoing(lower_ctx *ctx, ra_vreg v, const abi_part *p) {
     xb_emit(ctx, &b);
 }
 
+/* The vregs of call result i: its value, or for try_call the vregs its
+ * normal successor receives as retN. */
+static void result_regs(lower_ctx *ctx, clif_inst inst, bool try_, uint32_t i, ra_vreg regs[2]) {
+    if (try_)
+        lw_call_ret_regs(ctx, inst, i, regs);
+    else
+        lw_output_regs(ctx, lw_result(ctx, inst, i), regs);
+}
+
 static bool lower_call(lower_ctx *ctx, clif_inst inst, bool indirect) {
     abi_sig s;
     abi_sig_init(&s);
     if (!call_sig(ctx, inst, &s)) {
         abi_sig_free(&s);
         return false;
+    }
+    clif_opcode op = lw_opcode(ctx, inst);
+    bool try_ = op == CLIF_OP_TRY_CALL || op == CLIF_OP_TRY_CALL_INDIRECT;
+    if (try_ && s.has_ret_area) {
+        abi_sig_free(&s);
+        return lw_unsupported(ctx, "unsupported: try_call returning values on the stack");
     }
     uint32_t first = indirect ? 1 : 0;
     uint32_t nargs = lw_num_args(ctx, inst) - first;
@@ -72,12 +87,22 @@ static bool lower_call(lower_ctx *ctx, clif_inst inst, bool indirect) {
         b.v.flags = 1;
         xb_reg(&b, 0, xb_use(&b, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0))));
     } else {
-        uint32_t fr = lw_data(ctx, inst)->ent;
+        /* try_call keeps its callee in imm (ent is the exception table). */
+        uint32_t fr = try_ ? (uint32_t)lw_data(ctx, inst)->imm : lw_data(ctx, inst)->ent;
+        if (fr >= ctx->f->ext_funcs.len) {
+            abi_sig_free(&s);
+            return lw_unsupported(ctx, "unsupported: call of an invalid function reference");
+        }
         ef = &ctx->f->ext_funcs.data[fr];
         b.v.flags = ef->colocated ? 2 : 0;
         b.v.a = fr;
     }
     b.v.b = s.conv->callee_pops ? stack_args : 0;
+    if (try_) {
+        b.v.flags |= 8;
+        b.v.imm = lw_data(ctx, inst)->ent;
+        b.flags = RA_INST_BRANCH;
+    }
 
     for (uint32_t i = 0; i < nargs; i++) {
         clif_value v = lw_arg(ctx, inst, first + i);
@@ -111,10 +136,18 @@ static bool lower_call(lower_ctx *ctx, clif_inst inst, bool indirect) {
 
     ra_pregset clob = s.conv->call_clobbers;
     /* Stack-returned parts are loaded after the call. */
-    uint32_t nres = lw_num_results(ctx, inst);
+    if (try_) {
+        /* An exception lands with every register but the frame's lost. */
+        ra_machine m;
+        x64_machine(ctx->isa, &m);
+        for (int rc = 0; rc < RA_NUM_CLASSES; rc++)
+            for (uint32_t i = 0; i < m.num_regs[rc]; i++)
+                pregset_add(&clob, m.regs[rc][i]);
+    }
+    uint32_t nres = try_ ? s.rets.len : lw_num_results(ctx, inst);
     for (uint32_t i = 0; i < nres && i < s.rets.len; i++) {
         ra_vreg regs[2];
-        lw_output_regs(ctx, lw_result(ctx, inst, i), regs);
+        result_regs(ctx, inst, try_, i, regs);
         const abi_value *av = &s.rets.data[i];
         for (uint32_t k = 0; k < av->nparts; k++) {
             if (av->parts[k].kind != ABI_REG) continue;
@@ -243,6 +276,8 @@ bool x64_lower_call(lower_ctx *ctx, clif_inst inst) {
     switch (op) {
     case CLIF_OP_CALL: return lower_call(ctx, inst, false);
     case CLIF_OP_CALL_INDIRECT: return lower_call(ctx, inst, true);
+    case CLIF_OP_TRY_CALL: return lower_call(ctx, inst, false);
+    case CLIF_OP_TRY_CALL_INDIRECT: return lower_call(ctx, inst, true);
     case CLIF_OP_RETURN_CALL: return lower_return_call(ctx, inst, false);
     case CLIF_OP_RETURN_CALL_INDIRECT: return lower_return_call(ctx, inst, true);
     case CLIF_OP_FUNC_ADDR: {

@@ -217,8 +217,22 @@ static void emit_call(emit_ctx *ctx, const x64_vinst *v, const ra_loc *allocs) {
                  x64_sym(MC_RELOC_ABS8, MC_TARGET_FUNC, v->a, 0));
         x64_put1(ctx, X64_CALL_RM64, x64_reg(X64_SCRATCH));
     }
-    mcb_add_call_site(ctx->buf, mcb_offset(ctx->buf));
+    uint32_t ret = mcb_offset(ctx->buf);
+    mcb_add_call_site(ctx->buf, ret);
     if (v->b) x64_adjust_sp(ctx, -(int64_t)v->b);
+    if (v->flags & 8) {
+        /* try_call: successor 0 is the normal return, then one per handler
+         * of the exception table (context items are no handlers). */
+        const extable_data *et = &ctx->f->extables.data[v->imm];
+        uint32_t k = 1;
+        for (uint32_t i = 0; i < et->nitems; i++) {
+            const extable_item *it = &ctx->f->extable_items.data[et->items + i];
+            if (it->kind == EXI_CONTEXT) continue;
+            mcb_add_handler(ctx->buf, ret, it->tag, it->kind == EXI_DEFAULT,
+                            emit_succ_label(ctx, k++));
+        }
+        if (!emit_succ_is_next(ctx, 0)) jmp(ctx, emit_succ_label(ctx, 0));
+    }
 }
 
 /* Checked division: operands [0] dividend (rax), [1] divisor, [2] quotient
