@@ -173,7 +173,12 @@ static bool check_constraint(ck *c, uint32_t i, uint32_t k, const ra_operand *op
     if (!key_of(c, a, &key))
         return fail(c, "inst %u operand %u: invalid allocation %s", i, k,
                     loc_str(a, buf, sizeof buf));
-    if (a.kind == RA_LOC_REG && op->constraint != RA_FIXED && c->preg_cls[a.index] != cls)
+    /* Only a fixed operand (or a def reusing one) may sit in a register that
+     * is not allocatable in its class. */
+    bool fixed = op->constraint == RA_FIXED ||
+                 (op->constraint == RA_REUSE && op->extra < UINT8_MAX &&
+                  c->fn->ops[c->fn->op_start[i] + op->extra].constraint == RA_FIXED);
+    if (a.kind == RA_LOC_REG && !fixed && c->preg_cls[a.index] != cls)
         return fail(c, "inst %u operand %u: r%u is not an allocatable register of its class", i, k,
                     a.index);
     switch (op->constraint) {

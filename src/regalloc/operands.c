@@ -39,10 +39,13 @@ static void find_ties(ra_context *ctx, uint32_t i) {
     for (uint32_t k = o0; k < o1; k++) {
         const ra_operand *op = &fn->ops[k];
         if (op->kind != RA_DEF || op->constraint != RA_REUSE) continue;
+        const ra_operand *used = &fn->ops[o0 + op->extra];
         ctx->op_tie.data[o0 + op->extra] = k;
-        uint32_t u = fn->ops[o0 + op->extra].vreg;
-        ctx->vtmp_a.data[u] = i + 1;
-        ctx->vtmp_b.data[u] = k;
+        /* Other uses may read the reused register only if it suits them. */
+        if (used->constraint == RA_FIXED && ctx->preg_cls[used->extra] != fn->vreg_class[op->vreg])
+            continue;
+        ctx->vtmp_a.data[used->vreg] = i + 1;
+        ctx->vtmp_b.data[used->vreg] = k;
     }
     for (uint32_t k = o0; k < o1; k++) {
         const ra_operand *op = &fn->ops[k];
