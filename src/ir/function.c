@@ -85,9 +85,11 @@ static void store_sig(clif_func *f, sig_data *dst, const clif_signature *sig) {
 void clif_func_set_signature(clif_func *f, const clif_signature *sig) { store_sig(f, &f->sig, sig); }
 
 void clif_func_signature(const clif_func *f, clif_signature *out) {
-    out->params = f->abi_params.data + f->sig.params;
+    /* No arithmetic on a NULL array (a function without parameters or returns). */
+    const clif_abi_param *base = f->abi_params.data;
+    out->params = base ? base + f->sig.params : NULL;
     out->nparams = f->sig.nparams;
-    out->returns = f->abi_params.data + f->sig.returns;
+    out->returns = base ? base + f->sig.returns : NULL;
     out->nreturns = f->sig.nreturns;
     out->callconv = (clif_callconv)f->sig.callconv;
 }
