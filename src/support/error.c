@@ -199,9 +199,25 @@ clif_error *clif_error_set_backtrace(clif_error *e, const clif_frame *frames, ui
     char *text = malloc(size);
     if (!text) return e;
     size_t len = (size_t)snprintf(text, size, "backtrace:");
-    for (uint32_t i = 0; i < e->nframes && len < size; i++)
-        len += (size_t)snprintf(text + len, size - len, "\n    %u: %s+0x%x", i,
-                                e->frames[i].function, e->frames[i].offset);
+    for (uint32_t i = 0; i < e->nframes && len < size;) {
+        const clif_frame *f = &e->frames[i];
+        len += (size_t)snprintf(text + len, size - len, "\n    %u: %s+0x%x", i, f->function,
+                                f->offset);
+        /* A run of the same frame (deep recursion) is shown once. */
+        uint32_t same = 1;
+        while (i + same < e->nframes && e->frames[i + same].offset == f->offset &&
+               strcmp(e->frames[i + same].function, f->function) == 0)
+            same++;
+        if (same > 2) {
+            if (len < size)
+                len += (size_t)snprintf(text + len, size - len,
+                                        "\n    %u..%u: the same frame %u more times", i + 1,
+                                        i + same - 1, same - 1);
+            i += same;
+        } else {
+            i++;
+        }
+    }
     if (omitted && len < size)
         snprintf(text + len, size - len, "\n    ... %u more frames", omitted);
     if (e->nframes == 0 && !omitted && len < size)
