@@ -18,6 +18,8 @@ need cmake cmake
 need gcc gcc
 need make make
 need python3 python3
+need clang clang
+need binutils objdump
 need libcmocka-dev
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
@@ -46,5 +48,7 @@ build_and_test() {
 }
 
 build_and_test build -DCMAKE_BUILD_TYPE=Debug -DCLIF_TESTS=ON
+# The library must build warning-free with clang too, optimised (other warnings appear at -O2).
+build_and_test build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLIF_TESTS=ON -DCMAKE_C_COMPILER=clang
 build_and_test build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCLIF_TESTS=ON -DCLIF_SANITIZE=ON
 exit "$status"
