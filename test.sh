@@ -2,7 +2,7 @@
 # Builds libcranelift and runs every test, from a fresh clone on a fresh Debian
 # machine: installs what is missing (as root, with apt-get), builds a Debug
 # configuration (warnings are errors), a clang one and an AddressSanitizer +
-# UndefinedBehaviorSanitizer one, and runs all tests of both through ctest.
+# UndefinedBehaviorSanitizer one, and runs all tests of each through ctest.
 # Exits non-zero when a build or a test fails.
 set -euo pipefail
 cd "$(dirname "$0")"
