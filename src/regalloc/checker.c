@@ -259,8 +259,8 @@ static bool check_inst(ck *c, uint32_t i) {
         if (op->kind == RA_DEF && op->pos == RA_EARLY) define(c, key, op->vreg);
     }
     if (clob)
-        for (uint32_t r = 0; r < 128; r++)
-            if (ra_pregset_has(clob, r)) set_clear(c, r);
+        for (uint32_t r = ra_pregset_next(clob, 0); r < 128; r = ra_pregset_next(clob, r + 1))
+            set_clear(c, r);
     for (uint32_t k = 0; k < n; k++) {
         const ra_operand *op = &fn->ops[o0 + k];
         uint32_t key = 0;

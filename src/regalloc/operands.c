@@ -124,8 +124,8 @@ static void inst_blocks(ra_context *ctx, uint32_t i) {
             push_block(ctx, op->extra, g + 1, g + 4, op->vreg);
     }
     if (clob)
-        for (uint32_t r = 0; r < 128; r++)
-            if (ra_pregset_has(clob, r)) push_block(ctx, r, g + 2, g + 3, RA_NONE);
+        for (uint32_t r = ra_pregset_next(clob, 0); r < 128; r = ra_pregset_next(clob, r + 1))
+            push_block(ctx, r, g + 2, g + 3, RA_NONE);
     for (int late = 0; late < 2; late++)
         for (uint32_t k = o0; k < o1; k++) {
             const ra_operand *op = &fn->ops[k];
