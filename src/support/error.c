@@ -14,11 +14,18 @@ struct clif_error {
     char **context;
     uint32_t ncontext;
     int is_static;
+    /* Host errors: the embedder's payload. */
+    void *payload;
+    const void *payload_type;
+    clif_payload_dtor dtor;
+    /* The backtrace: frames with their function names (owned). */
+    clif_frame *frames;
+    uint32_t nframes, omitted;
 };
 
 static char oom_message[] = "out of memory while reporting an error";
-static struct clif_error oom_error = {CLIF_ERR_LIMIT, 0, {NULL, 0, 0}, NULL, oom_message,
-                                      NULL, 0, 1};
+static struct clif_error oom_error = {
+    CLIF_ERR_LIMIT, 0, {NULL, 0, 0}, NULL, oom_message, NULL, 0, 1, NULL, NULL, NULL, NULL, 0, 0};
 
 static char *vformat(const char *fmt, va_list ap) {
     va_list ap2;
@@ -114,9 +121,99 @@ const char *clif_error_format(const clif_error *e, char *buf, size_t size) {
 
 void clif_error_free(clif_error *e) {
     if (!e || e->is_static) return;
+    if (e->payload && e->dtor) e->dtor(e->payload);
+    for (uint32_t i = 0; i < e->nframes; i++)
+        free((char *)e->frames[i].function);
+    free(e->frames);
     for (uint32_t i = 0; i < e->ncontext; i++) free(e->context[i]);
     free(e->context);
     free(e->message);
     free(e->file);
     free(e);
 }
+
+/* ---- Host errors ---- */
+
+clif_error *clif_error_host(void *payload, const void *type_tag, clif_payload_dtor dtor,
+                            const char *fmt, ...) {
+    clif_location none = {NULL, 0, 0};
+    va_list ap;
+    va_start(ap, fmt);
+    clif_error *e = clif_error_newv(CLIF_ERR_HOST, none, fmt, ap);
+    va_end(ap);
+    if (e->is_static) {
+        /* Out of memory: the payload cannot travel, but must not leak. */
+        if (payload && dtor) dtor(payload);
+        return e;
+    }
+    e->payload = payload;
+    e->payload_type = type_tag;
+    e->dtor = dtor;
+    return e;
+}
+
+void *clif_error_payload(const clif_error *e) { return e->payload; }
+const void *clif_error_payload_type(const clif_error *e) { return e->payload_type; }
+void *clif_error_payload_as(const clif_error *e, const void *type_tag) {
+    return e->payload && e->payload_type == type_tag ? e->payload : NULL;
+}
+void *clif_error_take_payload(clif_error *e) {
+    void *p = e->payload;
+    e->payload = NULL;
+    e->dtor = NULL;
+    return p;
+}
+
+/* ---- Backtraces ---- */
+
+static char *dup_str(const char *s) {
+    size_t n = strlen(s ? s : "") + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s ? s : "", n);
+    return d;
+}
+
+clif_error *clif_error_set_backtrace(clif_error *e, const clif_frame *frames, uint32_t n,
+                                     uint32_t omitted) {
+    if (!e || e->is_static) return e;
+    for (uint32_t i = 0; i < e->nframes; i++)
+        free((char *)e->frames[i].function);
+    free(e->frames);
+    e->frames = NULL;
+    e->nframes = 0;
+    e->omitted = omitted;
+    if (n) {
+        e->frames = calloc(n, sizeof *e->frames);
+        if (!e->frames) return e;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        e->frames[i].function = dup_str(frames[i].function);
+        e->frames[i].offset = frames[i].offset;
+        if (!e->frames[i].function) break;
+        e->nframes = i + 1;
+    }
+    /* The same frames as one context line. */
+    size_t size = 16 + 32 * (size_t)e->nframes + 48;
+    for (uint32_t i = 0; i < e->nframes; i++)
+        size += strlen(e->frames[i].function);
+    char *text = malloc(size);
+    if (!text) return e;
+    size_t len = (size_t)snprintf(text, size, "backtrace:");
+    for (uint32_t i = 0; i < e->nframes && len < size; i++)
+        len += (size_t)snprintf(text + len, size - len, "\n    %u: %s+0x%x", i,
+                                e->frames[i].function, e->frames[i].offset);
+    if (omitted && len < size)
+        snprintf(text + len, size - len, "\n    ... %u more frames", omitted);
+    if (e->nframes == 0 && !omitted && len < size)
+        snprintf(text + len, size - len, " (no generated frames)");
+    clif_error_context(e, "%s", text);
+    free(text);
+    return e;
+}
+
+uint32_t clif_error_backtrace_count(const clif_error *e) { return e->nframes; }
+clif_frame clif_error_backtrace_frame(const clif_error *e, uint32_t i) {
+    clif_frame none = {NULL, 0};
+    return i < e->nframes ? e->frames[i] : none;
+}
+uint32_t clif_error_backtrace_omitted(const clif_error *e) { return e->omitted; }
