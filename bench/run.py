@@ -389,13 +389,22 @@ def main():
     os.makedirs(a.work, exist_ok=True)
     t0 = time.time()
     res = {"machine": machine(), "reps": a.reps, "kernels": kernels,
-           "our_settings": OUR_SETTINGS[1::2]}
+           "our_settings": OUR_SETTINGS[1::2], "phase_seconds": {}}
+    last = [t0]
+
+    def phase(name):
+        now = time.time()
+        res["phase_seconds"][name] = round(now - last[0], 1)
+        last[0] = now
     log("reference checksums (bench/kernels/ref.c, small sizes)...")
     res["ref"] = check_ref(a.work, kernels)
+    phase("ref")
     log("C kernels (gcc, clang, tcc)...")
     res["c"] = c_kernels(a.work, a.reps, kernels)
+    phase("c_kernels")
     log("CLIF kernels (clif-util bench run)...")
     res["ours"] = our_kernels(a.clif_util, a.reps, kernels)
+    phase("clif_kernels")
     if not a.no_corpus:
         sizes = [int(s) for s in a.sizes.split(",")]
         gen = os.path.join(a.work, "gen")
@@ -406,9 +415,11 @@ def main():
         res["gen_iters"] = 3
         res["gen_sizes"] = sizes
         res["gen"] = compile_corpus(a.clif_util, [gen], res["gen_iters"])
+        phase("gen")
         if os.path.isdir(RUNTESTS):
             log("Cranelift's runtests (%s)..." % RUNTESTS)
             res["runtests"] = compile_corpus(a.clif_util, [RUNTESTS], 3)
+            phase("runtests")
     res["machine"]["loadavg_end"] = list(os.getloadavg())
     res["seconds"] = time.time() - t0
     md = tables(res, a.reps)
