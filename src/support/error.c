@@ -68,8 +68,8 @@ clif_error *clif_error_new(clif_error_kind kind, clif_location loc, const char *
 clif_error *clif_error_trap(clif_trap_code code) {
     char name[16];
     clif_location none = {NULL, 0, 0};
-    clif_error *e = clif_error_new(CLIF_ERR_TRAP, none, "trap: %s",
-                                   clif_trap_name(code, name, sizeof name));
+    clif_error *e =
+        clif_error_new(CLIF_ERR_TRAP, none, "trap: %s", clif_trap_name(code, name, sizeof name));
     if (!e->is_static) e->trap = code;
     return e;
 }
@@ -87,13 +87,21 @@ clif_error *clif_error_context(clif_error *e, const char *fmt, ...) {
     return e;
 }
 
-clif_error_kind clif_error_get_kind(const clif_error *e) { return e->kind; }
-const char *clif_error_message(const clif_error *e) { return e->message; }
-clif_location clif_error_location(const clif_error *e) { return e->loc; }
+clif_error_kind clif_error_get_kind(const clif_error *e) {
+    return e->kind;
+}
+const char *clif_error_message(const clif_error *e) {
+    return e->message;
+}
+clif_location clif_error_location(const clif_error *e) {
+    return e->loc;
+}
 clif_trap_code clif_error_trap_code(const clif_error *e) {
     return e->kind == CLIF_ERR_TRAP ? e->trap : CLIF_TRAP_NONE;
 }
-uint32_t clif_error_context_count(const clif_error *e) { return e->ncontext; }
+uint32_t clif_error_context_count(const clif_error *e) {
+    return e->ncontext;
+}
 const char *clif_error_context_at(const clif_error *e, uint32_t i) {
     return i < e->ncontext ? e->context[i] : NULL;
 }
@@ -114,7 +122,8 @@ const char *clif_error_format(const clif_error *e, char *buf, size_t size) {
     else if (e->loc.line)
         APPEND("%u:%u: ", e->loc.line, e->loc.column);
     APPEND("%s", e->message);
-    for (uint32_t i = 0; i < e->ncontext; i++) APPEND("\n  %s", e->context[i]);
+    for (uint32_t i = 0; i < e->ncontext; i++)
+        APPEND("\n  %s", e->context[i]);
 #undef APPEND
     return buf;
 }
@@ -125,7 +134,8 @@ void clif_error_free(clif_error *e) {
     for (uint32_t i = 0; i < e->nframes; i++)
         free((char *)e->frames[i].function);
     free(e->frames);
-    for (uint32_t i = 0; i < e->ncontext; i++) free(e->context[i]);
+    for (uint32_t i = 0; i < e->ncontext; i++)
+        free(e->context[i]);
     free(e->context);
     free(e->message);
     free(e->file);
@@ -152,8 +162,12 @@ clif_error *clif_error_host(void *payload, const void *type_tag, clif_payload_dt
     return e;
 }
 
-void *clif_error_payload(const clif_error *e) { return e->payload; }
-const void *clif_error_payload_type(const clif_error *e) { return e->payload_type; }
+void *clif_error_payload(const clif_error *e) {
+    return e->payload;
+}
+const void *clif_error_payload_type(const clif_error *e) {
+    return e->payload_type;
+}
 void *clif_error_payload_as(const clif_error *e, const void *type_tag) {
     return e->payload && e->payload_type == type_tag ? e->payload : NULL;
 }
@@ -227,9 +241,13 @@ clif_error *clif_error_set_backtrace(clif_error *e, const clif_frame *frames, ui
     return e;
 }
 
-uint32_t clif_error_backtrace_count(const clif_error *e) { return e->nframes; }
+uint32_t clif_error_backtrace_count(const clif_error *e) {
+    return e->nframes;
+}
 clif_frame clif_error_backtrace_frame(const clif_error *e, uint32_t i) {
     clif_frame none = {NULL, 0};
     return i < e->nframes ? e->frames[i] : none;
 }
-uint32_t clif_error_backtrace_omitted(const clif_error *e) { return e->omitted; }
+uint32_t clif_error_backtrace_omitted(const clif_error *e) {
+    return e->omitted;
+}
