@@ -171,7 +171,7 @@ clif_error *clif_compile_ex(const clif_isa *isa, const clif_func *f,
         return fail(f, CLIF_ERR_UNSUPPORTED, m);
     }
     if (isa->shared[SET_ENABLE_VERIFIER]) {
-        clif_error *e = clif_verify(f, NULL);
+        clif_error *e = clif_verify_isa(f, isa, NULL);
         if (e) return e;
     }
     clif_error *err = NULL;

@@ -30,6 +30,7 @@ static clif_isa *isa_x64(void) {
     clif_isa *isa = NULL;
     assert_null(clif_isa_lookup("x86_64", &isa));
     assert_null(clif_isa_set(isa, "regalloc_checker", "true"));
+    assert_null(clif_isa_set(isa, "preserve_frame_pointers", "true"));
     return isa;
 }
 
@@ -162,6 +163,42 @@ static void test_calls_i128_floats(void **state) {
     /* (2^64 - 1 + 40 * 2^64) + 40: low word wraps to 39, high becomes 41; + (int)6.0 */
     clif_data_value a = i64v(40);
     assert_int_equal(call_u64(&fx, 1, &a, 1), 47);
+    unload(&fx);
+}
+
+static void test_windows_fastcall(void **state) {
+    (void)state;
+    if (!host_is_x64()) skip();
+    fixture fx;
+    load(&fx, "function %w(i64, f64, i64, f64, i64, f64) -> f64 windows_fastcall {\n"
+              "block0(v0: i64, v1: f64, v2: i64, v3: f64, v4: i64, v5: f64):\n"
+              "    v6 = fcvt_from_sint.f64 v0\n"
+              "    v7 = fcvt_from_sint.f64 v2\n"
+              "    v8 = fcvt_from_sint.f64 v4\n"
+              "    v9 = fmul v6, v1\n"
+              "    v10 = fmul v7, v3\n"
+              "    v11 = fmul v8, v5\n"
+              "    v12 = fadd v9, v10\n"
+              "    v13 = fadd v12, v11\n"
+              "    return v13\n"
+              "}\n"
+              "function %c(i64) -> f64 {\n"
+              "    fn0 = colocated %w(i64, f64, i64, f64, i64, f64) -> f64 windows_fastcall\n"
+              "block0(v0: i64):\n"
+              "    v1 = f64const 0x1.0p1\n"
+              "    v2 = iconst.i64 3\n"
+              "    v3 = f64const 0x1.0p2\n"
+              "    v4 = iconst.i64 5\n"
+              "    v5 = f64const 0x1.0p3\n"
+              "    v6 = call fn0(v0, v1, v2, v3, v4, v5)\n"
+              "    return v6\n"
+              "}\n");
+    /* 7*2 + 3*4 + 5*8 = 66, through the trampoline and through %c. */
+    clif_data_value a[6] = {i64v(7), clif_dv_from_u64(CLIF_F64, 0x4000000000000000ull),
+                            i64v(3), clif_dv_from_u64(CLIF_F64, 0x4010000000000000ull),
+                            i64v(5), clif_dv_from_u64(CLIF_F64, 0x4020000000000000ull)};
+    assert_int_equal(call_u64(&fx, 0, a, 6), 0x4050800000000000ull);
+    assert_int_equal(call_u64(&fx, 1, a, 1), 0x4050800000000000ull);
     unload(&fx);
 }
 
@@ -441,6 +478,7 @@ int main(void) {
         cmocka_unit_test(test_arith_and_loops),
         cmocka_unit_test(test_calls_i128_floats),
         cmocka_unit_test(test_traps),
+        cmocka_unit_test(test_windows_fastcall),
         cmocka_unit_test(test_relocations),
         cmocka_unit_test(test_trap_table),
         cmocka_unit_test(test_unwind_and_listing),
