@@ -7,6 +7,7 @@
 #include "clif/error.h"
 #include "clif/frontend.h"
 #include "clif/interp.h"
+#include "clif/jit.h"
 #include "clif/ir.h"
 #include "clif/opcodes.h"
 #include "clif/reader.h"

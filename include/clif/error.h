@@ -65,6 +65,51 @@ const char *clif_error_context_at(const clif_error *err, uint32_t i);
 const char *clif_error_format(const clif_error *err, char *buf, size_t size);
 void clif_error_free(clif_error *err);
 
+/* ---- Host errors: an embedder's payload ----
+ * A host function called from generated code fails by raising an error
+ * (clif_jit_raise) that carries the embedder's own payload: a pointer, a
+ * type tag telling the payload's type (any address unique to that type,
+ * e.g. of a static variable) and a destructor. The error reaches the caller
+ * of the generated code unchanged: same payload pointer and tag, kind
+ * CLIF_ERR_HOST, no trap code. The destructor (may be NULL) runs exactly once,
+ * when the error is freed, unless the payload was taken out first. */
+typedef void (*clif_payload_dtor)(void *payload);
+clif_error *clif_error_host(void *payload, const void *type_tag, clif_payload_dtor dtor,
+                            const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* The payload (NULL when there is none) and its type tag. */
+void *clif_error_payload(const clif_error *err);
+const void *clif_error_payload_type(const clif_error *err);
+/* The payload when its type tag is `type_tag`, else NULL. */
+void *clif_error_payload_as(const clif_error *err, const void *type_tag);
+/* Takes the payload out: the caller owns it, the error no longer destroys it
+ * (its tag stays readable). */
+void *clif_error_take_payload(clif_error *err);
+
+/* ---- Backtraces ----
+ * An error from generated code (a trap or a host error raised through it)
+ * carries the generated frames that were live, innermost first: the
+ * function's name and the offset in its code (the faulting instruction for
+ * the innermost frame, a return address for the others). The backtrace is
+ * context: it is also added as one context line ("backtrace:" and a line per
+ * frame). */
+typedef struct clif_frame {
+    const char *function; /* owned by the error */
+    uint32_t offset;
+} clif_frame;
+/* Attaches frames (copied; replaces an earlier backtrace) and `omitted`,
+ * the number of outer frames left out; adds the context line. Returns err. */
+clif_error *clif_error_set_backtrace(clif_error *err, const clif_frame *frames, uint32_t n,
+                                     uint32_t omitted);
+uint32_t clif_error_backtrace_count(const clif_error *err);
+/* The i-th frame (0 = innermost); {NULL, 0} when out of range. */
+clif_frame clif_error_backtrace_frame(const clif_error *err, uint32_t i);
+/* Frames that were live but left out of the backtrace (beyond its limit). */
+uint32_t clif_error_backtrace_omitted(const clif_error *err);
+
 #ifdef __cplusplus
 }
 #endif

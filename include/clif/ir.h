@@ -41,9 +41,9 @@ typedef uint32_t clif_exception_table;
 /* A block argument is a value, or inside a try_call's exception table a
  * reference to the callee's Nth return value (`retN`) or exception payload
  * (`exnN`). */
-#define CLIF_BLOCKARG_RET(n) (0x80000000u | (n))
-#define CLIF_BLOCKARG_EXN(n) (0xC0000000u | (n))
-#define CLIF_BLOCKARG_IS_VALUE(a) (((a) & 0x80000000u) == 0)
+#define CLIF_BLOCKARG_RET(n)      (0x80000000u | (n))
+#define CLIF_BLOCKARG_EXN(n)      (0xC0000000u | (n))
+#define CLIF_BLOCKARG_IS_VALUE(a) (((a)&0x80000000u) == 0)
 
 typedef struct clif_func clif_func;
 
@@ -88,19 +88,19 @@ typedef struct clif_ext_name {
 /* ---- Preamble entities ---- */
 typedef enum clif_gv_kind {
     CLIF_GV_VMCTX,
-    CLIF_GV_LOAD,    /* load.T flags base+offset */
-    CLIF_GV_IADD_IMM, /* iadd_imm.T base, offset */
-    CLIF_GV_SYMBOL,  /* symbol [colocated] [tls] name+offset */
+    CLIF_GV_LOAD,      /* load.T flags base+offset */
+    CLIF_GV_IADD_IMM,  /* iadd_imm.T base, offset */
+    CLIF_GV_SYMBOL,    /* symbol [colocated] [tls] name+offset */
     CLIF_GV_DYN_SCALE, /* dyn_scale_target_const.T */
 } clif_gv_kind;
 
 typedef struct clif_global_value_data {
     clif_gv_kind kind;
-    clif_type type;       /* the value's type (and the vector type of dyn_scale) */
+    clif_type type; /* the value's type (and the vector type of dyn_scale) */
     clif_global_value base;
     int64_t offset;
     clif_memflags flags;
-    clif_ext_name name;   /* symbols */
+    clif_ext_name name; /* symbols */
     bool colocated, tls;
 } clif_global_value_data;
 
@@ -153,18 +153,18 @@ clif_jump_table clif_create_jump_table(clif_func *f, const clif_block_call *defl
 /* Everything an instruction may carry; unused fields are ignored. */
 typedef struct clif_inst_desc {
     clif_opcode opcode;
-    clif_type ctrl_type;      /* required for suffix-typed opcodes, else inferred */
-    uint8_t cond;             /* clif_intcc / clif_floatcc / clif_atomic_op */
-    clif_trap_code trap;      /* trap, trapz, trapnz, uadd_overflow_trap */
-    uint8_t lane;             /* extractlane, insertlane, extract_vector */
-    clif_memflags memflags;   /* loads, stores, atomics, bitcast */
-    int32_t offset;           /* loads, stores, stack_addr */
-    uint64_t imm;             /* iconst (low bits), float bits, handler index, the
-                                 func_ref of try_call */
-    uint32_t entity;          /* func_ref, sig_ref, stack slot, global value, constant
-                                 (also a shuffle's 16-byte mask), jump table, exception
-                                 table, block */
-    const clif_value *args;   /* fixed value operands, then variable ones */
+    clif_type ctrl_type;    /* required for suffix-typed opcodes, else inferred */
+    uint8_t cond;           /* clif_intcc / clif_floatcc / clif_atomic_op */
+    clif_trap_code trap;    /* trap, trapz, trapnz, uadd_overflow_trap */
+    uint8_t lane;           /* extractlane, insertlane, extract_vector */
+    clif_memflags memflags; /* loads, stores, atomics, bitcast */
+    int32_t offset;         /* loads, stores, stack_addr */
+    uint64_t imm;           /* iconst (low bits), float bits, handler index, the
+                               func_ref of try_call */
+    uint32_t entity;        /* func_ref, sig_ref, stack slot, global value, constant
+                               (also a shuffle's 16-byte mask), jump table, exception
+                               table, block */
+    const clif_value *args; /* fixed value operands, then variable ones */
     uint32_t nargs;
     const clif_block_call *targets; /* jump: 1, brif: 2 */
     uint32_t ntargets;
@@ -183,11 +183,10 @@ clif_value clif_ins_f32const(clif_func *f, clif_block b, float x);
 clif_value clif_ins_f64const(clif_func *f, clif_block b, double x);
 clif_value clif_ins_unary(clif_func *f, clif_block b, clif_opcode op, clif_type t, clif_value x);
 clif_value clif_ins_binary(clif_func *f, clif_block b, clif_opcode op, clif_value x, clif_value y);
-clif_value clif_ins_ternary(clif_func *f, clif_block b, clif_opcode op, clif_value x,
-                            clif_value y, clif_value z);
+clif_value clif_ins_ternary(clif_func *f, clif_block b, clif_opcode op, clif_value x, clif_value y,
+                            clif_value z);
 clif_value clif_ins_icmp(clif_func *f, clif_block b, clif_intcc cc, clif_value x, clif_value y);
-clif_value clif_ins_fcmp(clif_func *f, clif_block b, clif_floatcc cc, clif_value x,
-                         clif_value y);
+clif_value clif_ins_fcmp(clif_func *f, clif_block b, clif_floatcc cc, clif_value x, clif_value y);
 clif_value clif_ins_load(clif_func *f, clif_block b, clif_opcode op, clif_type t,
                          clif_memflags flags, clif_value addr, int32_t offset);
 clif_inst clif_ins_store(clif_func *f, clif_block b, clif_opcode op, clif_memflags flags,

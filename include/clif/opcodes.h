@@ -131,13 +131,13 @@ enum {
 
 typedef struct clif_opcode_info {
     const char *name;
-    uint8_t format;   /* clif_format */
-    uint8_t ctrl;     /* clif_ctrl_kind */
-    uint8_t typeset;  /* clif_typeset */
-    uint8_t nresults; /* fixed results; calls take theirs from the signature */
-    uint8_t result[2];      /* clif_result_rule */
-    const char *operands;   /* one constraint character per fixed value operand */
-    uint16_t flags;         /* CLIF_OPF_* */
+    uint8_t format;       /* clif_format */
+    uint8_t ctrl;         /* clif_ctrl_kind */
+    uint8_t typeset;      /* clif_typeset */
+    uint8_t nresults;     /* fixed results; calls take theirs from the signature */
+    uint8_t result[2];    /* clif_result_rule */
+    const char *operands; /* one constraint character per fixed value operand */
+    uint16_t flags;       /* CLIF_OPF_* */
 } clif_opcode_info;
 
 /* The table entry for `op` (CLIF_OP_INVALID has name "invalid"). */
@@ -152,8 +152,10 @@ bool clif_typeset_contains(clif_typeset ts, clif_type t);
 clif_type clif_result_type(clif_result_rule rule, clif_type ctrl);
 
 /* Integer condition codes. */
-#define CLIF_INTCCS(X) X(EQ, "eq") X(NE, "ne") X(SLT, "slt") X(SGE, "sge") X(SGT, "sgt") \
-    X(SLE, "sle") X(ULT, "ult") X(UGE, "uge") X(UGT, "ugt") X(ULE, "ule")
+#define CLIF_INTCCS(X)                                                                             \
+    X(EQ, "eq")                                                                                    \
+    X(NE, "ne") X(SLT, "slt") X(SGE, "sge") X(SGT, "sgt") X(SLE, "sle") X(ULT, "ult")              \
+        X(UGE, "uge") X(UGT, "ugt") X(ULE, "ule")
 typedef enum clif_intcc {
 #define X(ID, N) CLIF_ICC_##ID,
     CLIF_INTCCS(X)
@@ -162,9 +164,10 @@ typedef enum clif_intcc {
 } clif_intcc;
 
 /* Float condition codes. */
-#define CLIF_FLOATCCS(X) X(ORD, "ord") X(UNO, "uno") X(EQ, "eq") X(NE, "ne") X(ONE, "one") \
-    X(UEQ, "ueq") X(LT, "lt") X(LE, "le") X(GT, "gt") X(GE, "ge") X(ULT, "ult") X(ULE, "ule") \
-    X(UGT, "ugt") X(UGE, "uge")
+#define CLIF_FLOATCCS(X)                                                                           \
+    X(ORD, "ord")                                                                                  \
+    X(UNO, "uno") X(EQ, "eq") X(NE, "ne") X(ONE, "one") X(UEQ, "ueq") X(LT, "lt") X(LE, "le")      \
+        X(GT, "gt") X(GE, "ge") X(ULT, "ult") X(ULE, "ule") X(UGT, "ugt") X(UGE, "uge")
 typedef enum clif_floatcc {
 #define X(ID, N) CLIF_FCC_##ID,
     CLIF_FLOATCCS(X)
@@ -173,9 +176,10 @@ typedef enum clif_floatcc {
 } clif_floatcc;
 
 /* atomic_rmw operations. */
-#define CLIF_ATOMIC_OPS(X) X(ADD, "add") X(SUB, "sub") X(AND, "and") X(NAND, "nand") \
-    X(OR, "or") X(XOR, "xor") X(XCHG, "xchg") X(UMIN, "umin") X(UMAX, "umax") X(SMIN, "smin") \
-    X(SMAX, "smax")
+#define CLIF_ATOMIC_OPS(X)                                                                         \
+    X(ADD, "add")                                                                                  \
+    X(SUB, "sub") X(AND, "and") X(NAND, "nand") X(OR, "or") X(XOR, "xor") X(XCHG, "xchg")          \
+        X(UMIN, "umin") X(UMAX, "umax") X(SMIN, "smin") X(SMAX, "smax")
 typedef enum clif_atomic_op {
 #define X(ID, N) CLIF_ATOMIC_##ID,
     CLIF_ATOMIC_OPS(X)
@@ -194,15 +198,17 @@ int clif_atomic_op_from_name(const char *s, size_t len);
 /* Trap codes: the whole user-visible trap model. A trap is a code and nothing
  * more. Codes 1..250 are user codes ("user1"); the reserved ones follow. */
 typedef uint8_t clif_trap_code;
-#define CLIF_TRAPS(X) X(STACK_OVERFLOW, "stk_ovf", 251) X(INTEGER_OVERFLOW, "int_ovf", 252) \
-    X(HEAP_OUT_OF_BOUNDS, "heap_oob", 253) X(INTEGER_DIVISION_BY_ZERO, "int_divz", 254)    \
-    X(BAD_CONVERSION_TO_INTEGER, "bad_toint", 255)
+#define CLIF_TRAPS(X)                                                                              \
+    X(STACK_OVERFLOW, "stk_ovf", 251)                                                              \
+    X(INTEGER_OVERFLOW, "int_ovf", 252) X(HEAP_OUT_OF_BOUNDS, "heap_oob", 253)                     \
+        X(INTEGER_DIVISION_BY_ZERO, "int_divz", 254)                                               \
+            X(BAD_CONVERSION_TO_INTEGER, "bad_toint", 255)
 enum {
     CLIF_TRAP_NONE = 0,
 #define X(ID, N, V) CLIF_TRAP_##ID = V,
     CLIF_TRAPS(X)
 #undef X
-    CLIF_TRAP_USER_MAX = 250,
+        CLIF_TRAP_USER_MAX = 250,
 };
 /* Writes the CLIF name of a trap code ("heap_oob", "user7"). */
 const char *clif_trap_name(clif_trap_code code, char *buf, size_t size);
@@ -230,9 +236,11 @@ static inline clif_trap_code clif_memflags_trap(clif_memflags f) {
 }
 
 /* Calling conventions. */
-#define CLIF_CALLCONVS(X) X(FAST, "fast") X(TAIL, "tail") X(SYSTEM_V, "system_v") \
-    X(WINDOWS_FASTCALL, "windows_fastcall") X(APPLE_AARCH64, "apple_aarch64")       \
-    X(PROBESTACK, "probestack") X(WINCH, "winch") X(PRESERVE_ALL, "preserve_all")
+#define CLIF_CALLCONVS(X)                                                                          \
+    X(FAST, "fast")                                                                                \
+    X(TAIL, "tail") X(SYSTEM_V, "system_v") X(WINDOWS_FASTCALL, "windows_fastcall")                \
+        X(APPLE_AARCH64, "apple_aarch64") X(PROBESTACK, "probestack") X(WINCH, "winch")            \
+            X(PRESERVE_ALL, "preserve_all")
 typedef enum clif_callconv {
 #define X(ID, N) CLIF_CC_##ID,
     CLIF_CALLCONVS(X)

@@ -36,12 +36,22 @@ enum {
 /* The vector type with 2^log2_lanes lanes of `lane`, or CLIF_TYPE_INVALID. */
 clif_type clif_type_vector(clif_type lane, unsigned log2_lanes);
 /* The lane type of `t` (t itself for scalars). */
-static inline clif_type clif_type_lane(clif_type t) { return (clif_type)(t & 0xf); }
+static inline clif_type clif_type_lane(clif_type t) {
+    return (clif_type)(t & 0xf);
+}
 /* log2 of the lane count. */
-static inline unsigned clif_type_log2_lanes(clif_type t) { return (t >> 4) & 0xf; }
-static inline unsigned clif_type_lanes(clif_type t) { return 1u << clif_type_log2_lanes(t); }
-static inline bool clif_type_is_dynamic(clif_type t) { return (t & CLIF_TYPE_DYN) != 0; }
-static inline bool clif_type_is_vector(clif_type t) { return clif_type_log2_lanes(t) != 0; }
+static inline unsigned clif_type_log2_lanes(clif_type t) {
+    return (t >> 4) & 0xf;
+}
+static inline unsigned clif_type_lanes(clif_type t) {
+    return 1u << clif_type_log2_lanes(t);
+}
+static inline bool clif_type_is_dynamic(clif_type t) {
+    return (t & CLIF_TYPE_DYN) != 0;
+}
+static inline bool clif_type_is_vector(clif_type t) {
+    return clif_type_log2_lanes(t) != 0;
+}
 static inline bool clif_type_is_int(clif_type t) {
     unsigned l = t & 0xf;
     return l >= CLIF_I8 && l <= CLIF_I128;
@@ -54,7 +64,9 @@ static inline bool clif_type_is_float(clif_type t) {
 unsigned clif_type_lane_bits(clif_type t);
 /* Bits of the whole type (lanes * lane bits; a dynamic vector counts its minimum). */
 unsigned clif_type_bits(clif_type t);
-static inline unsigned clif_type_bytes(clif_type t) { return clif_type_bits(t) / 8; }
+static inline unsigned clif_type_bytes(clif_type t) {
+    return clif_type_bits(t) / 8;
+}
 /* The integer type of the same lane width and count ("as_int"). */
 clif_type clif_type_as_int(clif_type t);
 /* The integer lane type of `bits` bits, or CLIF_TYPE_INVALID. */

@@ -11,9 +11,10 @@ clif_func *clif_func_new(void) {
 }
 
 #define ALL_VECS(X)                                                                                \
-    X(values) X(insts) X(inodes) X(blocks) X(pool) X(block_calls) X(jump_tables) X(stack_slots)    \
-    X(dyn_types) X(gvs) X(sigs) X(abi_params) X(ext_funcs) X(constants) X(const_bytes) X(extables) \
-    X(extable_items) X(strings)
+    X(values)                                                                                      \
+    X(insts) X(inodes) X(blocks) X(pool) X(block_calls) X(jump_tables) X(stack_slots) X(dyn_types) \
+        X(gvs) X(sigs) X(abi_params) X(ext_funcs) X(constants) X(const_bytes) X(extables)          \
+            X(extable_items) X(strings)
 
 void clif_func_free(clif_func *f) {
     if (!f) return;
@@ -57,8 +58,8 @@ void ir_set_name(clif_func *f, name_data *dst, const clif_ext_name *src) {
     dst->kind = (uint8_t)src->kind;
     dst->ns = src->ns;
     dst->index = src->index;
-    dst->str = src->kind == CLIF_NAME_TESTCASE && src->str ? ir_intern(f, src->str, strlen(src->str))
-                                                           : 0;
+    dst->str =
+        src->kind == CLIF_NAME_TESTCASE && src->str ? ir_intern(f, src->str, strlen(src->str)) : 0;
 }
 
 clif_ext_name ir_get_name(const clif_func *f, const name_data *n) {
@@ -66,28 +67,38 @@ clif_ext_name ir_get_name(const clif_func *f, const name_data *n) {
     return e;
 }
 
-void clif_func_set_name(clif_func *f, const clif_ext_name *name) { ir_set_name(f, &f->name, name); }
+void clif_func_set_name(clif_func *f, const clif_ext_name *name) {
+    ir_set_name(f, &f->name, name);
+}
 
-clif_ext_name clif_func_name(const clif_func *f) { return ir_get_name(f, &f->name); }
+clif_ext_name clif_func_name(const clif_func *f) {
+    return ir_get_name(f, &f->name);
+}
 
 static void store_sig(clif_func *f, sig_data *dst, const clif_signature *sig) {
     dst->nparams = sig->nparams;
     dst->nreturns = sig->nreturns;
     vec_reserve(f->abi_params, sig->nparams + sig->nreturns);
     dst->params = f->abi_params.len;
-    for (uint32_t i = 0; i < sig->nparams; i++) vec_push(f->abi_params, sig->params[i]);
+    for (uint32_t i = 0; i < sig->nparams; i++)
+        vec_push(f->abi_params, sig->params[i]);
     dst->returns = f->abi_params.len;
-    for (uint32_t i = 0; i < sig->nreturns; i++) vec_push(f->abi_params, sig->returns[i]);
+    for (uint32_t i = 0; i < sig->nreturns; i++)
+        vec_push(f->abi_params, sig->returns[i]);
     dst->callconv = (uint8_t)sig->callconv;
     dst->used = true;
 }
 
-void clif_func_set_signature(clif_func *f, const clif_signature *sig) { store_sig(f, &f->sig, sig); }
+void clif_func_set_signature(clif_func *f, const clif_signature *sig) {
+    store_sig(f, &f->sig, sig);
+}
 
 void clif_func_signature(const clif_func *f, clif_signature *out) {
-    out->params = f->abi_params.data + f->sig.params;
+    /* No arithmetic on a NULL array (a function without parameters or returns). */
+    const clif_abi_param *base = f->abi_params.data;
+    out->params = base ? base + f->sig.params : NULL;
     out->nparams = f->sig.nparams;
-    out->returns = f->abi_params.data + f->sig.returns;
+    out->returns = base ? base + f->sig.returns : NULL;
     out->nreturns = f->sig.nreturns;
     out->callconv = (clif_callconv)f->sig.callconv;
 }
@@ -173,8 +184,8 @@ clif_func_ref clif_import_function(clif_func *f, const clif_ext_name *name, clif
 }
 
 clif_global_value clif_create_global_value(clif_func *f, const clif_global_value_data *gv) {
-    gv_data g = {(uint8_t)gv->kind, gv->type, gv->base, gv->offset, gv->flags, {0, 0, 0, 0},
-                 gv->colocated, gv->tls, true};
+    gv_data g = {(uint8_t)gv->kind, gv->type,      gv->base, gv->offset, gv->flags,
+                 {0, 0, 0, 0},      gv->colocated, gv->tls,  true};
     if (gv->kind == CLIF_GV_SYMBOL) ir_set_name(f, &g.name, &gv->name);
     vec_push(f->gvs, g);
     return f->gvs.len - 1;
@@ -201,7 +212,8 @@ clif_jump_table clif_create_jump_table(clif_func *f, const clif_block_call *defl
     /* Block calls of one table are consecutive: add the arguments first. */
     uint32_t *starts = cl_xmalloc((n + 1) * sizeof *starts);
     starts[0] = ir_pool_append(f, deflt->args, deflt->nargs);
-    for (uint32_t i = 0; i < n; i++) starts[i + 1] = ir_pool_append(f, entries[i].args, entries[i].nargs);
+    for (uint32_t i = 0; i < n; i++)
+        starts[i + 1] = ir_pool_append(f, entries[i].args, entries[i].nargs);
     vec_reserve(f->block_calls, n + 1);
     for (uint32_t i = 0; i <= n; i++) {
         const clif_block_call *src = i == 0 ? deflt : &entries[i - 1];
@@ -402,8 +414,12 @@ clif_value clif_ins_fcmp(clif_func *f, clif_block b, clif_floatcc cc, clif_value
 
 clif_value clif_ins_load(clif_func *f, clif_block b, clif_opcode op, clif_type t,
                          clif_memflags flags, clif_value addr, int32_t offset) {
-    clif_inst_desc d = {.opcode = op, .ctrl_type = t, .memflags = flags, .offset = offset,
-                        .args = &addr, .nargs = 1};
+    clif_inst_desc d = {.opcode = op,
+                        .ctrl_type = t,
+                        .memflags = flags,
+                        .offset = offset,
+                        .args = &addr,
+                        .nargs = 1};
     return first_result(f, clif_build(f, b, &d));
 }
 
@@ -416,8 +432,8 @@ clif_inst clif_ins_store(clif_func *f, clif_block b, clif_opcode op, clif_memfla
 
 clif_value clif_ins_stack_addr(clif_func *f, clif_block b, clif_type t, clif_stack_slot ss,
                                int32_t offset) {
-    clif_inst_desc d = {.opcode = CLIF_OP_STACK_ADDR, .ctrl_type = t, .entity = ss,
-                        .offset = offset};
+    clif_inst_desc d = {
+        .opcode = CLIF_OP_STACK_ADDR, .ctrl_type = t, .entity = ss, .offset = offset};
     return first_result(f, clif_build(f, b, &d));
 }
 
@@ -431,8 +447,8 @@ clif_inst clif_ins_jump(clif_func *f, clif_block b, clif_block dest, const clif_
 clif_inst clif_ins_brif(clif_func *f, clif_block b, clif_value cond, const clif_block_call *then_,
                         const clif_block_call *else_) {
     clif_block_call t[2] = {*then_, *else_};
-    clif_inst_desc d = {.opcode = CLIF_OP_BRIF, .args = &cond, .nargs = 1, .targets = t,
-                        .ntargets = 2};
+    clif_inst_desc d = {
+        .opcode = CLIF_OP_BRIF, .args = &cond, .nargs = 1, .targets = t, .ntargets = 2};
     return clif_build(f, b, &d);
 }
 
@@ -457,8 +473,8 @@ clif_inst clif_ins_call_indirect(clif_func *f, clif_block b, clif_sig_ref sig, c
     clif_value *all = cl_xmalloc((nargs + 1) * sizeof *all);
     all[0] = callee;
     if (nargs) memcpy(all + 1, args, nargs * sizeof *args);
-    clif_inst_desc d = {.opcode = CLIF_OP_CALL_INDIRECT, .entity = sig, .args = all,
-                        .nargs = nargs + 1};
+    clif_inst_desc d = {
+        .opcode = CLIF_OP_CALL_INDIRECT, .entity = sig, .args = all, .nargs = nargs + 1};
     clif_inst i = clif_build(f, b, &d);
     free(all);
     return i;
@@ -476,10 +492,18 @@ clif_inst clif_ins_cond_trap(clif_func *f, clif_block b, clif_opcode op, clif_va
 }
 
 /* ---- Queries ---- */
-uint32_t clif_func_num_blocks(const clif_func *f) { return f->blocks.len; }
-uint32_t clif_func_num_insts(const clif_func *f) { return f->insts.len; }
-uint32_t clif_func_num_values(const clif_func *f) { return f->values.len; }
-clif_block clif_first_block(const clif_func *f) { return f->first_block; }
+uint32_t clif_func_num_blocks(const clif_func *f) {
+    return f->blocks.len;
+}
+uint32_t clif_func_num_insts(const clif_func *f) {
+    return f->insts.len;
+}
+uint32_t clif_func_num_values(const clif_func *f) {
+    return f->values.len;
+}
+clif_block clif_first_block(const clif_func *f) {
+    return f->first_block;
+}
 clif_block clif_next_block(const clif_func *f, clif_block b) {
     return b < f->blocks.len ? f->blocks.data[b].next : CLIF_NONE;
 }

@@ -24,11 +24,11 @@ typedef struct value_data {
 } value_data;
 
 typedef struct inst_data {
-    uint16_t opcode;   /* clif_opcode */
-    clif_type ctrl;    /* controlling type; invalid for non-polymorphic opcodes */
-    uint8_t cond;      /* intcc / floatcc / atomic op */
-    uint8_t trap;      /* trap code */
-    uint8_t lane;      /* lane immediate */
+    uint16_t opcode; /* clif_opcode */
+    clif_type ctrl;  /* controlling type; invalid for non-polymorphic opcodes */
+    uint8_t cond;    /* intcc / floatcc / atomic op */
+    uint8_t trap;    /* trap code */
+    uint8_t lane;    /* lane immediate */
     uint8_t pad;
     uint32_t args, nargs;       /* value pool range: fixed operands, then varargs */
     uint32_t results, nresults; /* value pool range */
@@ -38,7 +38,7 @@ typedef struct inst_data {
     clif_memflags memflags;
     int32_t offset;
     uint32_t srcline; /* line in the source text, 0 when built through the API */
-    uint64_t imm; /* also the callee func_ref of try_call */
+    uint64_t imm;     /* also the callee func_ref of try_call */
 } inst_data;
 
 /* Layout links of an instruction. */
@@ -160,12 +160,16 @@ struct clif_func {
 };
 
 /* Pool access. */
-static inline uint32_t *pool_at(const clif_func *f, uint32_t start) { return f->pool.data + start; }
+static inline uint32_t *pool_at(const clif_func *f, uint32_t start) {
+    return f->pool.data + start;
+}
 /* Copies n entries to the end of the pool; returns the start. */
 uint32_t ir_pool_append(clif_func *f, const uint32_t *items, uint32_t n);
 /* Stores a string; returns its offset. */
 uint32_t ir_intern(clif_func *f, const char *s, size_t len);
-static inline const char *ir_str(const clif_func *f, uint32_t off) { return f->strings.data + off; }
+static inline const char *ir_str(const clif_func *f, uint32_t off) {
+    return f->strings.data + off;
+}
 void ir_set_name(clif_func *f, name_data *dst, const clif_ext_name *src);
 clif_ext_name ir_get_name(const clif_func *f, const name_data *n);
 
@@ -203,7 +207,8 @@ uint32_t ir_inst_block_calls(const clif_func *f, const inst_data *d, uint32_t *c
 static inline uint32_t ir_num_fixed_args(clif_opcode op) {
     const char *s = clif_opcode_info_of(op)->operands;
     uint32_t n = 0;
-    while (s[n]) n++;
+    while (s[n])
+        n++;
     return n;
 }
 

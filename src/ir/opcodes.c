@@ -4,26 +4,26 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CN CLIF_CTRL_NONE
-#define CS CLIF_CTRL_SUFFIX
-#define C0 CLIF_CTRL_ARG0
-#define C1 CLIF_CTRL_ARG1
-#define C2 CLIF_CTRL_ARG2
-#define F_TERM CLIF_OPF_TERM
+#define CN       CLIF_CTRL_NONE
+#define CS       CLIF_CTRL_SUFFIX
+#define C0       CLIF_CTRL_ARG0
+#define C1       CLIF_CTRL_ARG1
+#define C2       CLIF_CTRL_ARG2
+#define F_TERM   CLIF_OPF_TERM
 #define F_BRANCH CLIF_OPF_BRANCH
-#define F_CALL CLIF_OPF_CALL
-#define F_RET CLIF_OPF_RET
-#define F_TRAP CLIF_OPF_TRAP
-#define F_LOAD CLIF_OPF_LOAD
-#define F_STORE CLIF_OPF_STORE
-#define F_SIDE CLIF_OPF_SIDE
+#define F_CALL   CLIF_OPF_CALL
+#define F_RET    CLIF_OPF_RET
+#define F_TRAP   CLIF_OPF_TRAP
+#define F_LOAD   CLIF_OPF_LOAD
+#define F_STORE  CLIF_OPF_STORE
+#define F_SIDE   CLIF_OPF_SIDE
 #define F_COMMUT CLIF_OPF_COMMUT
 
 static const clif_opcode_info opcode_table[CLIF_OP_COUNT] = {
     [CLIF_OP_INVALID] = {"invalid", CLIF_FMT_NULLARY, CN, CLIF_TS_NONE, 0, {0, 0}, "", 0},
-#define OP(ID, NAME, FMT, CTRL, TS, NRES, R0, R1, ARGS, FLAGS)                                    \
-    [CLIF_OP_##ID] = {NAME,   CLIF_FMT_##FMT, CTRL, CLIF_##TS, NRES, {CLIF_##R0, CLIF_##R1},      \
-                      ARGS,   FLAGS},
+#define OP(ID, NAME, FMT, CTRL, TS, NRES, R0, R1, ARGS, FLAGS)                                     \
+    [CLIF_OP_##                                                                                    \
+        ID] = {NAME, CLIF_FMT_##FMT, CTRL, CLIF_##TS, NRES, {CLIF_##R0, CLIF_##R1}, ARGS, FLAGS},
 #include "clif/opcodes.def"
 #undef OP
 };

@@ -11,9 +11,13 @@ clif_type clif_type_vector(clif_type lane, unsigned log2_lanes) {
     return (clif_type)(lane | (log2_lanes << 4));
 }
 
-unsigned clif_type_lane_bits(clif_type t) { return lane_bits[t & 0xf]; }
+unsigned clif_type_lane_bits(clif_type t) {
+    return lane_bits[t & 0xf];
+}
 
-unsigned clif_type_bits(clif_type t) { return lane_bits[t & 0xf] << clif_type_log2_lanes(t); }
+unsigned clif_type_bits(clif_type t) {
+    return lane_bits[t & 0xf] << clif_type_log2_lanes(t);
+}
 
 clif_type clif_type_int(unsigned bits) {
     switch (bits) {
@@ -51,7 +55,9 @@ static clif_type resize_lane(clif_type t, unsigned bits) {
     return with_lane(t, lane);
 }
 
-clif_type clif_type_half_width(clif_type t) { return resize_lane(t, clif_type_lane_bits(t) / 2); }
+clif_type clif_type_half_width(clif_type t) {
+    return resize_lane(t, clif_type_lane_bits(t) / 2);
+}
 
 clif_type clif_type_double_width(clif_type t) {
     return resize_lane(t, clif_type_lane_bits(t) * 2);
@@ -113,7 +119,8 @@ clif_type clif_type_parse(const char *s, size_t len) {
         lanes = lanes * 10 + (unsigned)(name[i++] - '0');
     if (i != len || i == start || lanes < 2 || (lanes & (lanes - 1))) return CLIF_TYPE_INVALID;
     unsigned log2 = 0;
-    while ((1u << log2) < lanes) log2++;
+    while ((1u << log2) < lanes)
+        log2++;
     /* Cranelift allows vectors of at most 256 lanes and 512 bits... and the lane must be narrower
      * than the vector. */
     if (log2 > 8 || lane_bits[lane] * lanes > 512) return CLIF_TYPE_INVALID;

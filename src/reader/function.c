@@ -2,6 +2,7 @@
  * lines and value aliases, and the check that every used value is defined. */
 #include "reader/parser.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static bool defined(const clif_func *f, uint32_t v) {
@@ -60,7 +61,6 @@ static bool parse_block_header(rd_parser *p) {
     clif_block b = t.num;
     if (f->blocks.data[b].in_layout)
         return rd_fail_at(p, t.line, t.col, "duplicate entity: block%u", b);
-    if (b >= RD_MAX_BLOCKS) return rd_fail_at(p, t.line, t.col, "too many blocks");
     rd_next(p);
     clif_append_block(f, b);
     f->blocks.data[b].srcline = t.line;
@@ -132,8 +132,10 @@ static bool starts_line(rd_tok_kind k) {
 bool rd_parse_function(rd_parser *p) {
     clif_func *f = p->f;
     p->uses.len = 0;
+    /* A fresh constant table: clearing a big one for every small function
+     * after it would cost time quadratic in the input. */
+    vec_free(p->chash);
     p->nchash = 0;
-    if (p->chash.len) memset(p->chash.data, 0, p->chash.len * sizeof *p->chash.data);
     p->block = CLIF_NONE;
     if (!rd_at_ident(p, "function")) return rd_fail(p, "expected 'function'");
     rd_next(p);

@@ -1,10 +1,13 @@
 /* The CLIF parser's shared state and helpers. One concern per file:
- *   parser.c    token access, errors, entity numbers, shared sub-grammars
- *   preamble.c  signatures and preamble declarations
- *   inst.c      instructions (operands by format, type inference, results)
- *   function.c  functions, blocks, aliases, final checks
- *   runcmd.c    run commands and data values
- *   testfile.c  the file header, the function list and the public API
+ *   lexer.c       tokens
+ *   numbers.c     literal rules (integers, IEEE floats, hex constants)
+ *   parser.c      token access, errors, entity numbers, names, block calls
+ *   immediates.c  immediates, constant data and memory flags as operands
+ *   preamble.c    signatures and preamble declarations
+ *   inst.c        instructions (operands by format, type inference, results)
+ *   function.c    functions, blocks, aliases, final checks
+ *   runcmd.c      run commands and data values
+ *   testfile.c    the file header, the function list and the public API
  * Every parse function returns false after recording an error in p->err;
  * nothing recurses on the input. */
 #ifndef CLIF_READER_PARSER_H
@@ -101,6 +104,7 @@ bool rd_match_entity(rd_parser *p, rd_tok_kind k, const char *msg, uint32_t *num
 bool rd_match_type(rd_parser *p, const char *msg, clif_type *t);
 /* A value operand: a use (forward references are checked at the end). */
 bool rd_match_value(rd_parser *p, const char *msg, uint32_t *v);
+/* ---- immediates.c ---- */
 /* Integer immediates of the given kinds. */
 bool rd_match_imm64(rd_parser *p, const char *msg, uint64_t *v);
 bool rd_match_imm_bits(rd_parser *p, const char *msg, unsigned bits, rd_u128 *v);
@@ -116,6 +120,8 @@ bool rd_match_constant_data(rd_parser *p, clif_type t, uint8_t bytes[16], uint32
 bool rd_match_hex_constant(rd_parser *p, const char *msg, uint8_t bytes[16], uint32_t *len);
 /* Memory flags (possibly none). */
 bool rd_optional_memflags(rd_parser *p, clif_memflags *flags);
+
+/* ---- parser.c: names and block calls ---- */
 /* An external name: %name or uN:M. */
 bool rd_parse_external_name(rd_parser *p, name_data *out);
 /* A block call `blockN[(args)]`, appended to block_calls; returns its index. */

@@ -230,7 +230,7 @@ static bool parse_dyn_stack_slot(rd_parser *p) {
     rd_next(p);
     uint32_t dt;
     if (!rd_match_entity(p, T_DT, "expected dynamic type", &dt)) return false;
-    if (!DECLARED(f->dyn_types, dt)) return rd_fail(p, "undefined dynamic type dt%u", dt);
+    /* dt may be declared later: Cranelift writes dynamic slots before dynamic types. */
     stack_slot_data none = {CLIF_SS_EXPLICIT, 0, 0, CLIF_NONE, false};
     GROW_TO(f->stack_slots, t.num, none);
     stack_slot_data d = {CLIF_SS_EXPLICIT_DYNAMIC, 0, 0, dt, true};

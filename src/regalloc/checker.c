@@ -10,6 +10,9 @@
  * an argument also holds the parameter (a location can hold several vregs
  * with the same value). At a block with several predecessors the states
  * meet by intersection; blocks are iterated to a fixpoint with a worklist.
+ * Vregs not live into a block (by the input's own liveness) are forgotten
+ * there, which keeps the sets small; forgetting can only make the checker
+ * stricter, never accept a wrong allocation.
  *
  * Besides the dataflow, each instruction's allocations are checked against
  * the operand constraints and against each other: no two defs in one
@@ -40,8 +43,9 @@ typedef struct ck {
     VEC(uint64_t) queue;  /* min-heap of block numbers */
     uint32_t *edit_start; /* per program point */
     uint32_t *kdef, *kearly, stamp;
-    uint32_t *pstamp, *astamp, *afirst, *anext;
+    uint32_t *pstamp, *astamp, *afirst, *anext, *lstamp;
     u32vec out, tmp;
+    ra_context *live; /* liveness of the input, to forget dead vregs at block entries */
 } ck;
 
 static bool fail(ck *c, const char *fmt, ...) {
@@ -169,7 +173,12 @@ static bool check_constraint(ck *c, uint32_t i, uint32_t k, const ra_operand *op
     if (!key_of(c, a, &key))
         return fail(c, "inst %u operand %u: invalid allocation %s", i, k,
                     loc_str(a, buf, sizeof buf));
-    if (a.kind == RA_LOC_REG && op->constraint != RA_FIXED && c->preg_cls[a.index] != cls)
+    /* Only a fixed operand (or a def reusing one) may sit in a register that
+     * is not allocatable in its class. */
+    bool fixed = op->constraint == RA_FIXED ||
+                 (op->constraint == RA_REUSE && op->extra < UINT8_MAX &&
+                  c->fn->ops[c->fn->op_start[i] + op->extra].constraint == RA_FIXED);
+    if (a.kind == RA_LOC_REG && !fixed && c->preg_cls[a.index] != cls)
         return fail(c, "inst %u operand %u: r%u is not an allocatable register of its class", i, k,
                     a.index);
     switch (op->constraint) {
@@ -250,8 +259,8 @@ static bool check_inst(ck *c, uint32_t i) {
         if (op->kind == RA_DEF && op->pos == RA_EARLY) define(c, key, op->vreg);
     }
     if (clob)
-        for (uint32_t r = 0; r < 128; r++)
-            if (ra_pregset_has(clob, r)) set_clear(c, r);
+        for (uint32_t r = ra_pregset_next(clob, 0); r < 128; r = ra_pregset_next(clob, r + 1))
+            set_clear(c, r);
     for (uint32_t k = 0; k < n; k++) {
         const ra_operand *op = &fn->ops[o0 + k];
         uint32_t key = 0;
@@ -285,7 +294,12 @@ static void transfer(ck *c, uint32_t e, uint32_t s) {
         }
         c->anext[k] = c->afirst[a];
         c->afirst[a] = k;
+        c->lstamp[fn->params[p0 + k]] = st;
     }
+    /* Only vregs live into s matter there: the sets stay small. */
+    const ra_context *lv = c->live;
+    for (uint32_t k = lv->livein_start.data[s]; k < lv->livein_start.data[s + 1]; k++)
+        c->lstamp[lv->livein.data[k]] = st;
     vec_clear(c->out);
     for (uint32_t key = 0; key < c->nkeys; key++) {
         const u32vec *set = &c->sets[key];
@@ -293,7 +307,7 @@ static void transfer(ck *c, uint32_t e, uint32_t s) {
         vec_clear(c->tmp);
         for (uint32_t j = 0; j < set->len; j++) {
             uint32_t v = set->data[j];
-            if (c->pstamp[v] != st) vec_push(c->tmp, v);
+            if (c->pstamp[v] != st && c->lstamp[v] == st) vec_push(c->tmp, v);
             if (c->astamp[v] == st)
                 for (uint32_t k = c->afirst[v]; k != RA_NONE; k = c->anext[k])
                     vec_push(c->tmp, fn->params[p0 + k]);
@@ -411,6 +425,8 @@ static void ck_free(ck *c) {
     free(c->astamp);
     free(c->afirst);
     free(c->anext);
+    free(c->lstamp);
+    ra_context_free(c->live);
     vec_free(c->queue);
     vec_free(c->out);
     vec_free(c->tmp);
@@ -429,6 +445,15 @@ bool ra_check(const ra_function *fn, const ra_machine *m, const ra_result *resul
     if (!result) return fail(&c, "missing result");
     if (!ra_validate(fn, m, err, sizeof err)) return fail(&c, "invalid input: %s", err);
     if (!check_result_shape(&c)) {
+        ck_free(&c);
+        return false;
+    }
+    c.live = ra_context_new();
+    c.live->fn = fn;
+    c.live->m = m;
+    ra_cfg_build(c.live);
+    if (!ra_operands_build(c.live) || !ra_liveness(c.live)) {
+        fail(&c, "invalid input: %s", c.live->err);
         ck_free(&c);
         return false;
     }
@@ -453,6 +478,7 @@ bool ra_check(const ra_function *fn, const ra_machine *m, const ra_result *resul
     c.astamp = cl_xcalloc(nv, sizeof *c.astamp);
     c.afirst = cl_xcalloc(nv, sizeof *c.afirst);
     c.anext = cl_xcalloc(maxp, sizeof *c.anext);
+    c.lstamp = cl_xcalloc(nv, sizeof *c.lstamp);
     c.visited[0] = 1;
     c.queued[0] = 1;
     vec_push(c.queue, 0);

@@ -245,7 +245,7 @@ static int cmp_move(const void *pa, const void *pb) {
 typedef struct pm_state {
     ra_context *ctx;
     uint32_t point, stamp;
-    bool scratch_busy[RA_NUM_CLASSES];
+    bool scratch_written[RA_NUM_CLASSES]; /* a move of the group fills the scratch register */
 } pm_state;
 
 static uint32_t lkey(ra_loc l) {
@@ -290,13 +290,18 @@ static void use_emergency(ra_context *ctx, uint32_t n) {
     if (ctx->emergency_used < n) ctx->emergency_used = n;
 }
 
+/* Whether the scratch register of cls may carry a temporary now: it exists,
+ * no pending move reads it (a cycle's saved value, a fixed def) and no move
+ * of the group fills it (a fixed use). */
+static bool scratch_free(const pm_state *s, uint8_t cls) {
+    uint8_t sc = s->ctx->m->scratch[cls];
+    return sc != RA_NOREG && !s->scratch_written[cls] && s->ctx->pm_readers.data[sc] == 0;
+}
+
 /* Emits one move, routing stack-to-stack moves through a register. */
 static bool lower(pm_state *s, uint8_t cls, ra_loc from, ra_loc to) {
     ra_context *ctx = s->ctx;
     uint8_t sc = ctx->m->scratch[cls];
-    /* The scratch register is busy from a cycle's save into it until the read. */
-    if (sc != RA_NOREG && to.kind == RA_LOC_REG && to.index == sc) s->scratch_busy[cls] = true;
-    if (sc != RA_NOREG && from.kind == RA_LOC_REG && from.index == sc) s->scratch_busy[cls] = false;
     uint32_t v = val_of(s, lkey(from));
     if (val_of(s, lkey(to)) == v) return true;
     if (from.kind == RA_LOC_STACK) {
@@ -304,7 +309,7 @@ static bool lower(pm_state *s, uint8_t cls, ra_loc from, ra_loc to) {
         if (r != RA_NONE) from = reg_loc(r);
     }
     if (from.kind == RA_LOC_STACK && to.kind == RA_LOC_STACK) {
-        if (sc != RA_NOREG && !s->scratch_busy[cls]) {
+        if (scratch_free(s, cls)) {
             emit(s, cls, from, reg_loc(sc));
             emit(s, cls, reg_loc(sc), to);
             return true;
@@ -335,6 +340,12 @@ static bool sequence(pm_state *s, ra_move *mv, uint32_t n) {
     vec_clear(ctx->scratch);  /* ready moves */
     bool ok = true;
     uint32_t remaining = 0;
+    memset(s->scratch_written, 0, sizeof s->scratch_written);
+    for (uint32_t j = 0; j < n; j++) {
+        uint8_t sc = ctx->m->scratch[mv[j].cls];
+        if (sc != RA_NOREG && mv[j].to.kind == RA_LOC_REG && mv[j].to.index == sc)
+            s->scratch_written[mv[j].cls] = true;
+    }
     for (uint32_t j = 0; j < n && ok; j++) {
         uint32_t kt = lkey(mv[j].to);
         vec_push(ctx->pm_order, kt);
@@ -375,8 +386,9 @@ static bool sequence(pm_state *s, ra_move *mv, uint32_t n) {
             scan++;
         ra_move *c = &mv[scan];
         uint8_t sc = ctx->m->scratch[c->cls];
-        ra_loc tmp = sc != RA_NOREG ? reg_loc(sc) : stack_loc(ctx->num_slots);
-        if (sc == RA_NOREG) use_emergency(ctx, 1);
+        bool in_reg = scratch_free(s, c->cls);
+        ra_loc tmp = in_reg ? reg_loc(sc) : stack_loc(ctx->num_slots);
+        if (!in_reg) use_emergency(ctx, 1);
         ok = lower(s, c->cls, c->to, tmp);
         uint32_t kt = lkey(c->to), ktmp = lkey(tmp);
         vec_push(ctx->pm_order, ktmp);
@@ -427,7 +439,6 @@ static bool sequence_all(ra_context *ctx) {
             s.point = point;
             s.stamp++;
         }
-        memset(s.scratch_busy, 0, sizeof s.scratch_busy);
         if (!sequence(&s, ctx->moves.data + k, e - k)) return false;
         k = e;
     }

@@ -39,10 +39,13 @@ static void find_ties(ra_context *ctx, uint32_t i) {
     for (uint32_t k = o0; k < o1; k++) {
         const ra_operand *op = &fn->ops[k];
         if (op->kind != RA_DEF || op->constraint != RA_REUSE) continue;
+        const ra_operand *used = &fn->ops[o0 + op->extra];
         ctx->op_tie.data[o0 + op->extra] = k;
-        uint32_t u = fn->ops[o0 + op->extra].vreg;
-        ctx->vtmp_a.data[u] = i + 1;
-        ctx->vtmp_b.data[u] = k;
+        /* Other uses may read the reused register only if it suits them. */
+        if (used->constraint == RA_FIXED && ctx->preg_cls[used->extra] != fn->vreg_class[op->vreg])
+            continue;
+        ctx->vtmp_a.data[used->vreg] = i + 1;
+        ctx->vtmp_b.data[used->vreg] = k;
     }
     for (uint32_t k = o0; k < o1; k++) {
         const ra_operand *op = &fn->ops[k];
@@ -121,8 +124,8 @@ static void inst_blocks(ra_context *ctx, uint32_t i) {
             push_block(ctx, op->extra, g + 1, g + 4, op->vreg);
     }
     if (clob)
-        for (uint32_t r = 0; r < 128; r++)
-            if (ra_pregset_has(clob, r)) push_block(ctx, r, g + 2, g + 3, RA_NONE);
+        for (uint32_t r = ra_pregset_next(clob, 0); r < 128; r = ra_pregset_next(clob, r + 1))
+            push_block(ctx, r, g + 2, g + 3, RA_NONE);
     for (int late = 0; late < 2; late++)
         for (uint32_t k = o0; k < o1; k++) {
             const ra_operand *op = &fn->ops[k];

@@ -211,5 +211,21 @@ static inline uint64_t ra_heap_pop(uint64_t *a, uint32_t *n) {
 static inline bool ra_pregset_has(const ra_pregset *s, uint32_t r) {
     return r < 128 && ((s->bits[r >> 6] >> (r & 63)) & 1);
 }
+/* The first register of s at or after r, 128 if none (skips empty words). */
+static inline uint32_t ra_pregset_next(const ra_pregset *s, uint32_t r) {
+    for (; r < 128; r++) {
+        uint64_t w = s->bits[r >> 6] >> (r & 63);
+        if (!w) {
+            r |= 63;
+            continue;
+        }
+        while (!(w & 1)) {
+            w >>= 1;
+            r++;
+        }
+        return r;
+    }
+    return 128;
+}
 
 #endif

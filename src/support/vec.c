@@ -29,7 +29,8 @@ void *cl_xrealloc(void *p, size_t size) {
 
 void cl_vec_grow(void **data, uint32_t *cap, size_t elem, uint32_t need) {
     uint64_t ncap = *cap ? *cap : 8;
-    while (ncap < need) ncap *= 2;
+    while (ncap < need)
+        ncap *= 2;
     if (ncap > UINT32_MAX) ncap = UINT32_MAX;
     if (ncap < need || ncap * elem > SIZE_MAX / 2) out_of_memory((size_t)-1);
     *data = cl_xrealloc(*data, (size_t)(ncap * elem));

@@ -23,7 +23,7 @@ void *cl_xrealloc(void *p, size_t size);
 #define vec_reserve(v, n)                                                                          \
     do {                                                                                           \
         if ((uint64_t)(v).len + (n) > (v).cap)                                                     \
-            cl_vec_grow((void **)&(v).data, &(v).cap, sizeof *(v).data, (v).len + (n));          \
+            cl_vec_grow((void **)&(v).data, &(v).cap, sizeof *(v).data, (v).len + (n));            \
     } while (0)
 #define vec_push(v, x)                                                                             \
     do {                                                                                           \

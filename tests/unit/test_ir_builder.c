@@ -11,8 +11,8 @@
 static void test_type_names(void **state) {
     (void)state;
     char buf[32];
-    const char *names[] = {"i8", "i16", "i32", "i64", "i128", "f16", "f32", "f64", "f128",
-                           "i8x16", "i32x4", "f64x2", "i16x8xN", "i8x2", "f32x16"};
+    const char *names[] = {"i8",   "i16",   "i32",   "i64",   "i128",    "f16",  "f32",   "f64",
+                           "f128", "i8x16", "i32x4", "f64x2", "i16x8xN", "i8x2", "f32x16"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         clif_type t = clif_type_parse(names[i], strlen(names[i]));
         assert_int_not_equal(t, CLIF_TYPE_INVALID);
@@ -82,9 +82,10 @@ static void test_build_function(void **state) {
         assert_int_equal(clif_inst_result(f, i, 0), sum);
         assert_int_equal(clif_block_param(f, b1, 0), y);
         clif_value pair[2];
-        clif_inst ov = clif_build(f, CLIF_NONE, &(clif_inst_desc){.opcode = CLIF_OP_UADD_OVERFLOW,
-                                                                  .args = (clif_value[]){x, x},
-                                                                  .nargs = 2});
+        clif_inst ov = clif_build(f, CLIF_NONE,
+                                  &(clif_inst_desc){.opcode = CLIF_OP_UADD_OVERFLOW,
+                                                    .args = (clif_value[]){x, x},
+                                                    .nargs = 2});
         pair[0] = clif_inst_result(f, ov, 0);
         pair[1] = clif_inst_result(f, ov, 1);
         assert_int_equal(clif_value_type(f, pair[0]), CLIF_I32);

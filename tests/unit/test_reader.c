@@ -420,6 +420,70 @@ static void test_instruction_formats(void **state) {
     clif_test_file_free(tf);
 }
 
+static const char *const more_formats =
+    "function %more(i64, i32x4, f64x2, i8x16) -> i64 tail {\n"
+    "    dss0 = explicit_dynamic_slot dt0\n"
+    "    gv0 = symbol tls %t\n"
+    "    gv1 = dyn_scale_target_const.i32x4\n"
+    "    dt0 = i32x4*gv1\n"
+    "    sig0 = (i64) -> i64 tail\n"
+    "\n"
+    "block0(v0: i64, v1: i32x4, v2: f64x2, v3: i8x16):\n"
+    "@0001    v4 = atomic_load.i64 v0\n"                      /* 0 */
+    "    atomic_store little v4, v0\n"                        /* 1 */
+    "    fence\n"                                             /* 2 */
+    "    nop\n"                                               /* 3 */
+    "    debugtrap\n"                                         /* 4 */
+    "    sequence_point\n"                                    /* 5 */
+    "    set_pinned_reg v0\n"                                 /* 6 */
+    "    v5 = get_pinned_reg.i64\n"                           /* 7 */
+    "    v6 = tls_value.i64 gv0\n"                            /* 8 */
+    "    v7 = dynamic_stack_addr.i64 dss0\n"                  /* 9 */
+    "    v8 = x86_pmaddubsw v3, v3\n"                         /* 10 */
+    "    v9 = fvdemote v2\n"                                  /* 11 */
+    "    v10 = uwiden_low v1\n"                               /* 12 */
+    "    v11 = stack_switch v0, v0, v4\n"                     /* 13 */
+    "    v12 = get_exception_handler_address.i64 block1, 0\n" /* 14 */
+    "    v13 = sload16x4.i32x4 v0+2\n"                        /* 15 */
+    "    v14 = iconst.i64 1\n"                                /* 16 */
+    "    try_call_indirect v0(v14), sig0, block1(ret0), [ default: block2(exn0, exn1) ]\n"
+    "\n"
+    "block1(v20: i64):\n"
+    "    return_call_indirect sig0, v0(v20)\n" /* 18 */
+    "\n"
+    "block2(v30: i64, v31: i64):\n"
+    "    v32 = call_indirect sig0, v0(v30)\n" /* 19 */
+    "    return v32\n"
+    "}\n";
+
+static void test_more_formats(void **state) {
+    (void)state;
+    clif_test_file *tf = parse_ok(more_formats);
+    clif_func *f = fn0(tf);
+    assert_int_equal(f->stack_slots.data[0].kind, CLIF_SS_EXPLICIT_DYNAMIC);
+    assert_int_equal(nth_inst(f, 0)->opcode, CLIF_OP_ATOMIC_LOAD);
+    assert_int_equal(nth_inst(f, 0)->srcline, 9);
+    assert_int_equal(nth_inst(f, 1)->memflags, CLIF_MEM_LITTLE);
+    assert_int_equal(nth_inst(f, 1)->ctrl, CLIF_I64);
+    assert_int_equal(nth_inst(f, 5)->opcode, CLIF_OP_SEQUENCE_POINT);
+    assert_int_equal(nth_inst(f, 7)->ctrl, CLIF_I64);
+    assert_int_equal(nth_inst(f, 9)->ent, 0);
+    assert_int_equal(f->values.data[8].type, ty("i16x8"));
+    assert_int_equal(f->values.data[9].type, ty("f32x4"));
+    assert_int_equal(f->values.data[10].type, ty("i64x2"));
+    assert_int_equal(nth_inst(f, 13)->ctrl, CLIF_I64);
+    assert_int_equal(nth_inst(f, 14)->ent, 1);
+    assert_int_equal(nth_inst(f, 15)->offset, 2);
+    const inst_data *d = nth_inst(f, 17);
+    assert_int_equal(d->opcode, CLIF_OP_TRY_CALL_INDIRECT);
+    assert_int_equal(d->nargs, 2);
+    assert_int_equal(d->nresults, 0);
+    assert_int_equal(f->extables.data[d->ent].nitems, 1);
+    assert_int_equal(nth_inst(f, 18)->opcode, CLIF_OP_RETURN_CALL_INDIRECT);
+    assert_int_equal(nth_inst(f, 19)->nresults, 1);
+    clif_test_file_free(tf);
+}
+
 static void test_dynamic_vectors(void **state) {
     (void)state;
     clif_test_file *tf = parse_ok("function %d(i32) -> i32x4 {\n"
@@ -950,6 +1014,9 @@ static void test_round_trip(void **state) {
     clif_test_file *tf = parse_ok(all_formats);
     assert_true(round_trips(fn0(tf), "all_formats"));
     clif_test_file_free(tf);
+    tf = parse_ok(more_formats);
+    assert_true(round_trips(fn0(tf), "more_formats"));
+    clif_test_file_free(tf);
 }
 
 static void test_runtests(void **state) {
@@ -995,6 +1062,7 @@ int main(void) {
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_preamble),
         cmocka_unit_test(test_instruction_formats),
+        cmocka_unit_test(test_more_formats),
         cmocka_unit_test(test_dynamic_vectors),
         cmocka_unit_test(test_float_literals),
         cmocka_unit_test(test_integer_literals),

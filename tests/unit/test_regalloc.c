@@ -586,6 +586,40 @@ static void test_slot_cycle(void **state) {
     }
 }
 
+/* A branch defining a value in the scratch register (a fixed def) whose
+ * successor receives a parameter from slot to slot: the value must be
+ * saved before the scratch register carries the slot-to-slot move. */
+static void test_fixed_def_in_scratch(void **state) {
+    (void)state;
+    tb t;
+    tb_init(&t);
+    uint32_t b0 = tb_block(&t), b1 = tb_block(&t), b2 = tb_block(&t);
+    uint32_t a = tb_vreg(&t, RA_CLASS_INT), x = tb_vreg(&t, RA_CLASS_INT);
+    uint32_t y = tb_vreg(&t, RA_CLASS_INT), c = tb_vreg(&t, RA_CLASS_INT);
+    uint32_t tv = tb_vreg(&t, RA_CLASS_INT), p = tb_vreg(&t, RA_CLASS_INT);
+    tb_open(&t, b0, NULL, 0);
+    ra_operand d[4] = {def_stack(a), def(x), def(y), def_any(c)};
+    tb_inst(&t, d, 4, NULL, 0);
+    ra_operand br[2] = {use_any(c), def_fixed(tv, 40)};
+    tb_inst(&t, br, 2, NULL, BR);
+    tb_edge_to(&t, b0, b1, &a, 1);
+    tb_edge_to(&t, b0, b2, NULL, 0);
+    tb_open(&t, b1, &p, 1);
+    ra_operand u[5] = {use(x), use(y), use_any(tv), use_stack(p), use_any(a)};
+    tb_inst(&t, u, 5, NULL, RET);
+    tb_open(&t, b2, NULL, 0);
+    ra_operand u2[2] = {use(x), use(y)};
+    tb_inst(&t, u2, 2, NULL, RET);
+    tfn f;
+    tb_finish(&t, &f, 0);
+    ra_machine m = machine(2, 2, true);
+    ra_result r;
+    ra_context *ctx = alloc_and_check(&f.f, &m, &r);
+    ra_context_free(ctx);
+    tfn_free(&f);
+    tb_free(&t);
+}
+
 /* if/else: each arm defines a value passed to the merge block. */
 static void test_diamond(void **state) {
     (void)state;
@@ -1076,6 +1110,38 @@ static void gen_inst(gen *g) {
         new_def(g, cls);
         return;
     }
+    if (kind == 4 && g->maxregs >= 4) { /* implicit register in and out (mul rax) */
+        uint32_t d = tb_vreg(t, RA_CLASS_INT), hi = tb_vreg(t, RA_CLASS_INT);
+        ops[n++] = use_fixed(pick(g, RA_CLASS_INT), 0);
+        ops[n++] = use(pick(g, RA_CLASS_INT));
+        ops[n++] = def_reuse(d, 0);
+        ops[n++] = def_fixed(hi, 3);
+        tb_inst(t, ops, n, NULL, 0);
+        avail_push(g, d);
+        avail_push(g, hi);
+        return;
+    }
+    if (kind == 5 && g->maxregs >= 4) { /* a late fixed use and an early fixed def (a string op) */
+        uint32_t d = tb_vreg(t, RA_CLASS_INT), tmp = tb_vreg(t, RA_CLASS_INT);
+        ops[n++] = (ra_operand){pick(g, RA_CLASS_INT), RA_USE, RA_LATE, RA_FIXED, 1};
+        ops[n++] = use(pick(g, RA_CLASS_INT));
+        ops[n++] = (ra_operand){tmp, RA_DEF, RA_EARLY, RA_FIXED, 2};
+        ops[n++] = def(d);
+        tb_inst(t, ops, n, NULL, 0);
+        avail_push(g, d);
+        return;
+    }
+    if (kind == 6 && g->maxregs >= 4) { /* two two-address results */
+        uint32_t d1 = tb_vreg(t, cls), d2 = tb_vreg(t, cls);
+        ops[n++] = use(pick(g, cls));
+        ops[n++] = use(pick(g, cls));
+        ops[n++] = def_reuse(d1, 0);
+        ops[n++] = def_reuse(d2, 1);
+        tb_inst(t, ops, n, NULL, 0);
+        avail_push(g, d1);
+        avail_push(g, d2);
+        return;
+    }
     uint32_t nuses = rnd(g->r, g->maxregs >= 4 ? 3 : 2);
     for (uint32_t k = 0; k < nuses; k++)
         ops[n++] = rand_use(g, pick(g, cls));
@@ -1129,10 +1195,19 @@ static uint32_t gen_region(gen *g, uint32_t cur, int depth) {
             uint32_t bt = tb_block(t), be = tb_block(t), bm = tb_block(t), mp[3], args[3];
             uint32_t np = rnd(g->r, 4);
             new_params(g, mp, np);
-            ra_operand c = use(pick(g, RA_CLASS_INT));
-            tb_inst(t, &c, 1, NULL, BR);
+            ra_operand c[2] = {use(pick(g, RA_CLASS_INT)), def(tb_vreg(t, RA_CLASS_INT))};
+            uint32_t nc = 1;
+            if (rnd(g->r, 4) == 0) { /* a branch that defines a value (as try_call) */
+                if (rnd(g->r, 2)) c[1] = def_fixed(c[1].vreg, 0);
+                nc = 2;
+            }
+            tb_inst(t, c, nc, NULL, BR);
             tb_edge_to(t, cur, bt, NULL, 0);
             tb_edge_to(t, cur, be, NULL, 0);
+            if (nc == 2) {
+                avail_push(g, c[1].vreg);
+                saved = g->navail;
+            }
             tb_open(t, bt, NULL, 0);
             uint32_t end = gen_region(g, bt, depth + 1);
             pick_args(g, mp, np, args);
@@ -1402,6 +1477,7 @@ int main(void) {
         cmocka_unit_test(test_loop_pressure_outside),
         cmocka_unit_test(test_parallel_move_cycle),
         cmocka_unit_test(test_slot_cycle),
+        cmocka_unit_test(test_fixed_def_in_scratch),
         cmocka_unit_test(test_diamond),
         cmocka_unit_test(test_fixed_and_clobbers),
         cmocka_unit_test(test_reuse),

@@ -1,0 +1,56 @@
+/* Calls in progress: each thread's innermost call is the one piece of
+ * thread-local state, because a signal handler has no other way to find
+ * it. A call runs with an alternate signal stack (the thread's own if it
+ * has one, else one installed for the duration of the call) so the handler
+ * can run after a stack overflow. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jit/rt.h"
+
+#if defined(__GNUC__)
+#define TLS_MODEL __attribute__((tls_model("initial-exec")))
+#else
+#define TLS_MODEL
+#endif
+
+static _Thread_local jit_call *current_call TLS_MODEL;
+
+jit_call *jit_call_current(void) {
+    return current_call;
+}
+
+enum { ALT_STACK_SIZE = 1 << 16 };
+
+void jit_call_run(jit_call *c, void (*body)(void *user), void *user) {
+    void *alt = NULL;
+    stack_t old;
+    if (sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE)) {
+        stack_t ss;
+        memset(&ss, 0, sizeof ss);
+        ss.ss_sp = alt = cl_xmalloc(ALT_STACK_SIZE);
+        ss.ss_size = ALT_STACK_SIZE;
+        if (sigaltstack(&ss, NULL) != 0) {
+            free(alt);
+            alt = NULL;
+        }
+    }
+    c->prev = current_call;
+    c->outcome = JIT_OK;
+    c->raised = NULL;
+    c->nframes = c->omitted = 0;
+    /* Generated frames of this call all lie below this frame. */
+    c->stack_top = (uintptr_t)__builtin_frame_address(0);
+    current_call = c;
+    if (sigsetjmp(c->jb, 1) == 0) body(user);
+    current_call = c->prev;
+    if (alt) {
+        stack_t off;
+        memset(&off, 0, sizeof off);
+        off.ss_flags = SS_DISABLE;
+        sigaltstack(&off, NULL);
+        free(alt);
+    }
+}
