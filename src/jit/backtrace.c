@@ -73,7 +73,8 @@ static bool chain_ok(const jit_call *c, uintptr_t ret, uintptr_t fp, uintptr_t l
         const jit_code_info *ci = jit_codemap_find(c->map, ret);
         if (!ci) return c->entry_fp == 0;
         if (!jit_code_is_call_ret(ci, (uint32_t)(ret - ci->start))) return false;
-        if (ci->is_entry) return fp == c->entry_fp;
+        /* Entry trampolines that record their frame pointer pin the end. */
+        if (ci->is_entry) return c->entry_fp == 0 || fp == c->entry_fp;
         if (!frame_ok(c, fp, lo)) return false;
         const uintptr_t *frame = (const uintptr_t *)fp;
         lo = fp + 16;
