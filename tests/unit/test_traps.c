@@ -122,6 +122,13 @@ static void expect_trap(clif_jit *jit, clif_jit_func_id id, const int64_t *args,
     assert_non_null(
         strstr(clif_error_context_at(err, clif_error_context_count(err) - 1), "backtrace:"));
     clif_error_free(err);
+    /* The signal the trap raised is not left blocked. */
+    sigset_t mask;
+    assert_int_equal(pthread_sigmask(SIG_BLOCK, NULL, &mask), 0);
+    assert_false(sigismember(&mask, SIGILL));
+    assert_false(sigismember(&mask, SIGSEGV));
+    assert_false(sigismember(&mask, SIGFPE));
+    assert_false(sigismember(&mask, SIGBUS));
 }
 
 /* ---- each trap code from a real fault ---- */
