@@ -45,7 +45,8 @@ enum { ALT_STACK_SIZE = 1 << 16 };
 void jit_call_run(jit_call *c, void (*body)(void *user), void *user) {
     void *alt = NULL;
     stack_t old;
-    if (sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE)) {
+    /* An enclosing call on this thread made sure of an alternate stack. */
+    if (!current_call && sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE)) {
         stack_t ss;
         memset(&ss, 0, sizeof ss);
         ss.ss_sp = alt = cl_xmalloc(ALT_STACK_SIZE);
@@ -62,7 +63,17 @@ void jit_call_run(jit_call *c, void (*body)(void *user), void *user) {
     /* Generated frames of this call all lie below this frame. */
     c->stack_top = (uintptr_t)__builtin_frame_address(0);
     current_call = c;
-    if (sigsetjmp(c->jb, 1) == 0) body(user);
+    /* The signal mask is not saved (a system call per call): after a jump
+     * from the handler, the one signal it blocked is unblocked. It was not
+     * blocked before, or the fault would have ended the process. */
+    if (sigsetjmp(c->jb, 0) == 0) {
+        body(user);
+    } else if (c->outcome == JIT_TRAP || c->outcome == JIT_FAULT) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, c->sig);
+        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    }
     current_call = c->prev;
     if (alt) {
         stack_t off;

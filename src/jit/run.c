@@ -99,7 +99,8 @@ clif_error *clif_jit_call(clif_jit *j, clif_jit_func_id id, const clif_data_valu
     uint8_t *abuf = cl_xcalloc(nargs + 1, 16), *rbuf = cl_xcalloc(d->nreturns + 1, 16);
     for (uint32_t i = 0; i < nargs; i++)
         memcpy(abuf + 16 * i, args[i].bytes, 16);
-    jit_call *c = cl_xcalloc(1, sizeof *c);
+    jit_call call, *c = &call;
+    memset(c, 0, sizeof *c);
     entry_job job;
     void *entry = j->entries.data[d->entry].addr;
     memcpy(&job.fn, &entry, sizeof job.fn);
@@ -115,7 +116,6 @@ clif_error *clif_jit_call(clif_jit *j, clif_jit_func_id id, const clif_data_valu
         }
         if (nresults) *nresults = d->nreturns;
     }
-    free(c);
     free(abuf);
     free(rbuf);
     return err;
@@ -123,10 +123,9 @@ clif_error *clif_jit_call(clif_jit *j, clif_jit_func_id id, const clif_data_valu
 
 clif_error *clif_jit_invoke(clif_jit *j, void (*body)(void *user), void *user) {
     if (!body) return clif_error_new(CLIF_ERR_ARGUMENT, jit_no_loc(), "invoke: no body");
-    jit_call *c = cl_xcalloc(1, sizeof *c);
-    clif_error *err = run(j, c, body, user);
-    free(c);
-    return err;
+    jit_call c;
+    memset(&c, 0, sizeof c);
+    return run(j, &c, body, user);
 }
 
 void clif_jit_raise(clif_error *err) {

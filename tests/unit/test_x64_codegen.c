@@ -355,9 +355,14 @@ static void test_unwind_and_listing(void **state) {
     assert_true(n >= 2);
     clif_unwind_op op = clif_compiled_unwind(c, 0);
     assert_int_equal(op.kind, CLIF_UNWIND_PUSH_FRAME_REGS);
-    assert_int_equal(op.offset, 4); /* push rbp; mov rbp, rsp */
+    assert_int_equal(op.offset, 1); /* after push rbp */
+    assert_int_equal(op.value, 16);
+    op = clif_compiled_unwind(c, 1);
+    assert_int_equal(op.kind, CLIF_UNWIND_DEFINE_FRAME);
+    assert_int_equal(op.offset, 4); /* after mov rbp, rsp */
+    assert_int_equal(op.reg, 6);    /* rbp */
     bool alloc = false, saved = false;
-    for (uint32_t i = 1; i < n; i++) {
+    for (uint32_t i = 2; i < n; i++) {
         op = clif_compiled_unwind(c, i);
         if (op.kind == CLIF_UNWIND_STACK_ALLOC) {
             alloc = true;
@@ -371,6 +376,31 @@ static void test_unwind_and_listing(void **state) {
         }
     }
     assert_true(alloc && saved);
+
+    /* .eh_frame: CIE (id 0, version 1, "zR"), FDE pointing back at it and
+     * covering the code, zero terminator; readelf decodes the same bytes. */
+    size_t eh_size, pc_off;
+    const uint8_t *eh = clif_compiled_eh_frame(c, &eh_size, &pc_off);
+    assert_non_null(eh);
+    uint32_t cie_len = eh[0] | eh[1] << 8 | eh[2] << 16 | (uint32_t)eh[3] << 24;
+    assert_int_equal(cie_len % 8, 4);
+    assert_int_equal(eh[4] | eh[5] | eh[6] | eh[7], 0);
+    assert_int_equal(eh[8], 1);
+    assert_memory_equal(eh + 9, "zR", 3);
+    const uint8_t *fde = eh + 4 + cie_len;
+    uint32_t fde_len = fde[0] | fde[1] << 8 | fde[2] << 16 | (uint32_t)fde[3] << 24;
+    uint32_t back = fde[4] | fde[5] << 8 | fde[6] << 16 | (uint32_t)fde[7] << 24;
+    assert_int_equal(back, 4 + cie_len + 4);
+    assert_int_equal(pc_off, (size_t)(fde + 8 - eh));
+    uint64_t range = 0;
+    for (int i = 7; i >= 0; i--)
+        range = range << 8 | fde[16 + i];
+    assert_int_equal(range, clif_compiled_code_size(c));
+    assert_int_equal(eh_size, 4 + cie_len + 4 + fde_len + 4);
+    /* advance 1, def_cfa_offset 16, rbp at cfa-16, advance 3, def_cfa rbp+16 */
+    static const uint8_t prologue_cfi[] = {0x41, 0x0e, 0x10, 0x86, 0x02, 0x43, 0x0c, 0x06, 0x10};
+    assert_memory_equal(fde + 25, prologue_cfi, sizeof prologue_cfi);
+
     const char *listing = clif_compiled_listing(c);
     assert_non_null(listing);
     assert_non_null(strstr(listing, "push rbp"));
