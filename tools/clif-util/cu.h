@@ -39,6 +39,14 @@ const char *cu_source_line(const char *text, size_t len, uint32_t line, size_t *
 clif_error *cu_parse_file(const char *path, char **text, size_t *len, clif_test_file **tf);
 /* Prints an error as "path:line:col: message" on stderr. */
 void cu_print_error(const clif_error *err);
+/* What a subcommand does with one parsed file (its text and functions);
+ * returns false when the file failed. */
+typedef bool (*cu_file_fn)(void *arg, const char *path, const char *text, size_t len,
+                           const clif_test_file *tf);
+/* Reads and parses each of the files in turn and calls fn on it; a file that
+ * cannot be read or parsed is reported (cu_print_error) and fails. Returns 1
+ * when any file failed, else 0 (a subcommand's exit status). */
+int cu_each_file(char *const *paths, int n, cu_file_fn fn, void *arg);
 
 /* ---- Test file structure (testfile.c) ---- */
 /* First source line after function `i` of the file (UINT32_MAX for the last):
