@@ -9,14 +9,6 @@
 #include "clif/codegen.h"
 #include "cu.h"
 
-static clif_error *apply(clif_isa *isa, const char *item) {
-    const char *eq = strchr(item, '=');
-    if (!eq) return clif_isa_set(isa, item, "true");
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - item), item);
-    return clif_isa_set(isa, name, eq + 1);
-}
-
 static clif_error *isa_for(const clif_test_file *tf, const char *triple, clif_isa **out) {
     const clif_target *t = NULL;
     /* Without -t: the first target of the host's ISA, else the first. */
@@ -36,12 +28,7 @@ static clif_error *isa_for(const clif_test_file *tf, const char *triple, clif_is
                       : t    ? clif_isa_lookup(t->isa, &isa)
                              : clif_isa_host(&isa);
     if (err) return err;
-    const clif_setting *set = t ? t->settings : tf->settings;
-    uint32_t nset = t ? t->nsettings : tf->nsettings;
-    for (uint32_t i = 0; !err && i < nset; i++)
-        err = clif_isa_set(isa, set[i].name, set[i].value);
-    for (uint32_t i = 0; !err && t && i < t->nflags; i++)
-        err = apply(isa, t->flags[i]);
+    err = cu_isa_configure(isa, tf, t);
     if (err) {
         clif_isa_free(isa);
         return err;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h> /* free, used by vec_free */
 
+#include "clif/codegen.h"
 #include "clif/data_value.h"
 #include "clif/error.h"
 #include "clif/reader.h"
@@ -150,6 +151,15 @@ void cu_subtest_parser(const char *text, size_t len, const clif_error *perr, cu_
  * hold. Returns the number of directives found. */
 uint32_t cu_filecheck(const clif_test_file *tf, uint32_t from, uint32_t to, const char *text,
                       cu_result *r);
+
+/* ---- Targets (target.c) ---- */
+/* Applies "name" (a flag or preset: true) or "name=value" (a setting or an
+ * ISA flag) to isa. */
+clif_error *cu_isa_apply(clif_isa *isa, const char *item);
+/* Configures isa as target `t` of tf asks: the settings in force at that
+ * target, then its ISA flags. Without a target (t NULL), the file's `set`
+ * lines. An error is located at the target line (or names the file). */
+clif_error *cu_isa_configure(clif_isa *isa, const clif_test_file *tf, const clif_target *t);
 
 /* ---- Host (host.c) ---- */
 /* The host's ISA name ("x86_64", ...) in buf, or NULL when the library

@@ -19,25 +19,11 @@ bool cu_native_available(void) {
     return err == NULL;
 }
 
-/* Applies "name" or "name=value" (a setting, flag or preset). */
-static clif_error *apply(clif_isa *isa, const char *item) {
-    const char *eq = strchr(item, '=');
-    if (!eq) return clif_isa_set(isa, item, "true");
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - item), item);
-    return clif_isa_set(isa, name, eq + 1);
-}
-
 static clif_error *target_isa(const clif_test_file *tf, const clif_target *t, clif_isa **out) {
     clif_isa *isa = NULL;
     clif_error *err = t ? clif_isa_lookup(t->isa, &isa) : clif_isa_host(&isa);
     if (err) return err;
-    const clif_setting *set = t ? t->settings : tf->settings;
-    uint32_t nset = t ? t->nsettings : tf->nsettings;
-    for (uint32_t i = 0; !err && i < nset; i++)
-        err = clif_isa_set(isa, set[i].name, set[i].value);
-    for (uint32_t i = 0; !err && t && i < t->nflags; i++)
-        err = apply(isa, t->flags[i]);
+    err = cu_isa_configure(isa, tf, t);
     if (err) {
         clif_isa_free(isa);
         return err;
