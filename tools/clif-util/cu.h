@@ -139,6 +139,14 @@ void cu_test_isolated(const char *path, const cu_test_opts *o, cu_str *out, cu_r
  * the host can run and executes the run commands; r as the subtests. */
 void cu_native_run(const cu_ctx *c, cu_result *r);
 
+/* Records the outcome of run command rc as `test run` reports it: its
+ * execution error `err` fails r (or skips it, for an unsupported feature);
+ * else the compared results in `o` print (print commands), fail r (a
+ * mismatch) or, with -v, print an "ok" line naming the executor `how`
+ * ("" or " (native)"). */
+void cu_report_run(const cu_ctx *c, const clif_run_command *rc, const clif_error *err,
+                   const cu_run_out *o, const char *how, cu_result *r);
+
 /* Subtests: each returns with r set (PASS when everything held). */
 void cu_subtest_cat(const cu_ctx *c, cu_result *r);
 void cu_subtest_verifier(const cu_ctx *c, cu_result *r);

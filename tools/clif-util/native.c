@@ -48,25 +48,9 @@ static void run_function(const cu_ctx *c, jit_module *m, uint32_t fi, cu_result 
         cu_start_run_out(f, rc, &o);
         uint32_t n = 0;
         clif_error *err = jit_module_call(m, f, code, rc->args, rc->nargs, results, max, &n);
-        if (err) {
-            cu_result_from_error(r, err, rc->line);
-            r->line = rc->line;
-            clif_error_free(err);
-        } else {
-            cu_compare_results(rc, results, n, &o);
-            if (rc->kind == CLIF_PRINT) {
-                cu_str_printf(c->out, "%s -> %s\n", cu_str_cstr(&o.invocation),
-                              cu_str_cstr(&o.actual));
-            } else if (!o.held) {
-                cu_str why = {0};
-                cu_format_mismatch(&why, rc, &o);
-                cu_result_set(r, CU_FAIL, rc->line, "%s", cu_str_cstr(&why));
-                vec_free(why);
-            } else if (c->opts->verbose) {
-                cu_str_printf(c->out, "%s:%u: ok (native): %s -> %s\n", c->path, rc->line,
-                              cu_str_cstr(&o.invocation), cu_str_cstr(&o.actual));
-            }
-        }
+        if (!err) cu_compare_results(rc, results, n, &o);
+        cu_report_run(c, rc, err, &o, " (native)", r);
+        clif_error_free(err);
         cu_run_out_free(&o);
     }
     free(results);

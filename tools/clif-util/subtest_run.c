@@ -9,6 +9,24 @@
 #include "clif/verifier.h"
 #include "cu.h"
 
+void cu_report_run(const cu_ctx *c, const clif_run_command *rc, const clif_error *err,
+                   const cu_run_out *o, const char *how, cu_result *r) {
+    if (err) {
+        cu_result_from_error(r, err, rc->line);
+        r->line = rc->line; /* the command's line, not the instruction's */
+    } else if (rc->kind == CLIF_PRINT) {
+        cu_str_printf(c->out, "%s -> %s\n", cu_str_cstr(&o->invocation), cu_str_cstr(&o->actual));
+    } else if (!o->held) {
+        cu_str why = {0};
+        cu_format_mismatch(&why, rc, o);
+        cu_result_set(r, CU_FAIL, rc->line, "%s", cu_str_cstr(&why));
+        vec_free(why);
+    } else if (c->opts->verbose) {
+        cu_str_printf(c->out, "%s:%u: ok%s: %s -> %s\n", c->path, rc->line, how,
+                      cu_str_cstr(&o->invocation), cu_str_cstr(&o->actual));
+    }
+}
+
 static void run_commands(const cu_ctx *c, uint32_t fi, cu_result *r) {
     const clif_test_function *tfn = &c->tf->functions[fi];
     for (uint32_t k = 0; k < tfn->nruns && r->status == CU_PASS; k++) {
@@ -16,21 +34,8 @@ static void run_commands(const cu_ctx *c, uint32_t fi, cu_result *r) {
         if (c->progress) c->progress(c->progress_arg, rc->line);
         cu_run_out o;
         clif_error *err = cu_run_command(c->tf, fi, rc, &c->opts->limits, &o);
-        if (err) {
-            cu_result_from_error(r, err, rc->line);
-            r->line = rc->line; /* the command's line, not the instruction's */
-            clif_error_free(err);
-        } else if (rc->kind == CLIF_PRINT) {
-            cu_str_printf(c->out, "%s -> %s\n", cu_str_cstr(&o.invocation), cu_str_cstr(&o.actual));
-        } else if (!o.held) {
-            cu_str why = {0};
-            cu_format_mismatch(&why, rc, &o);
-            cu_result_set(r, CU_FAIL, rc->line, "%s", cu_str_cstr(&why));
-            vec_free(why);
-        } else if (c->opts->verbose) {
-            cu_str_printf(c->out, "%s:%u: ok: %s -> %s\n", c->path, rc->line,
-                          cu_str_cstr(&o.invocation), cu_str_cstr(&o.actual));
-        }
+        cu_report_run(c, rc, err, &o, "", r);
+        clif_error_free(err);
         cu_run_out_free(&o);
     }
 }
