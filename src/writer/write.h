@@ -6,12 +6,9 @@
 #include "ir/function.h"
 #include "support/strbuf.h"
 
-/* Whether [start, start+n) lies within an array of len entries. The writer
- * checks every range it follows, so a malformed function prints as text that
- * says `invalid` instead of reading out of bounds. */
-static inline bool wr_range_ok(uint32_t start, uint32_t n, uint32_t len) {
-    return start <= len && n <= len - start;
-}
+/* The writer checks every range it follows (ir_range_ok), so a malformed
+ * function prints as text that says `invalid` instead of reading out of
+ * bounds. */
 
 /* Entity names: v7, block3, ...; a block argument is a value, retN or exnN. */
 void wr_type(strbuf *sb, clif_type t);
