@@ -169,10 +169,11 @@ static bool write_preamble(strbuf *sb, const clif_func *f, const wr_consts *cons
     }
     for (uint32_t i = 0; i < f->constants.len; i++) {
         if (!consts->declare[i]) continue;
-        const constant_data *c = &f->constants.data[i];
         sb_printf(sb, "    const%u = ", consts->num[i]);
-        if (ir_range_ok(c->bytes, c->len, f->const_bytes.len))
-            imm_write_bytes(sb, f->const_bytes.data + c->bytes, c->len);
+        uint32_t len;
+        const uint8_t *bytes = wr_constant_bytes(f, i, &len);
+        if (bytes || f->constants.data[i].len == 0)
+            imm_write_bytes(sb, bytes, len);
         else
             sb_puts(sb, "invalid");
         sb_putc(sb, '\n');

@@ -35,6 +35,9 @@ typedef struct wr_consts {
 } wr_consts;
 void wr_consts_init(wr_consts *c, const clif_func *f);
 void wr_consts_free(wr_consts *c);
+/* The bytes of constant c and their count; NULL (and 0) when c or its range
+ * is invalid or it is empty. */
+const uint8_t *wr_constant_bytes(const clif_func *f, uint32_t c, uint32_t *len);
 
 /* The controlling type of an instruction (invalid when it has none). */
 clif_type wr_ctrl_type(const clif_func *f, const inst_data *d);

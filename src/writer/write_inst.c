@@ -156,14 +156,13 @@ static void write_ieee(strbuf *sb, const inst_data *d, unsigned width) {
     imm_write_ieee(sb, width, d->imm, 0);
 }
 
-static const uint8_t *constant_bytes(const clif_func *f, uint32_t c, uint32_t *len) {
-    if (c >= f->constants.len ||
-        !ir_range_ok(f->constants.data[c].bytes, f->constants.data[c].len, f->const_bytes.len)) {
-        *len = 0;
-        return NULL;
-    }
-    *len = f->constants.data[c].len;
-    return f->const_bytes.data + f->constants.data[c].bytes;
+const uint8_t *wr_constant_bytes(const clif_func *f, uint32_t c, uint32_t *len) {
+    *len = 0;
+    if (c >= f->constants.len) return NULL;
+    const constant_data *k = &f->constants.data[c];
+    if (k->len == 0 || !ir_range_ok(k->bytes, k->len, f->const_bytes.len)) return NULL;
+    *len = k->len;
+    return f->const_bytes.data + k->bytes;
 }
 
 /* `sig0, block1(ret0), [ tag1: block2(exn0), default: block3, context v4 ]` */
@@ -236,7 +235,7 @@ static void write_operands(strbuf *sb, const clif_func *f, const wr_consts *c, c
         break;
     case CLIF_FMT_SHUFFLE: {
         uint32_t len;
-        const uint8_t *mask = constant_bytes(f, d->ent, &len);
+        const uint8_t *mask = wr_constant_bytes(f, d->ent, &len);
         write_fixed(sb, f, d, 2);
         sb_puts(sb, ", ");
         imm_write_bytes(sb, mask, len);
@@ -395,7 +394,7 @@ static void comment_constant(strbuf *sb, const clif_func *f, const wr_consts *c,
     case CLIF_FMT_UNARY_IEEE64: write_ieee(sb, d, 64); break;
     default: {
         uint32_t len;
-        const uint8_t *b = constant_bytes(f, d->ent, &len);
+        const uint8_t *b = wr_constant_bytes(f, d->ent, &len);
         if (d->opcode == CLIF_OP_F128CONST && len == 16) {
             sb_putc(sb, ' ');
             uint64_t lo = 0, hi = 0;

@@ -112,6 +112,8 @@ static void test_valid(void **state) {
     (void)state;
     clif_func *f = clif_func_new();
     expect_ok(f); /* the empty function */
+    clif_ins_return(f, new_block(f), NULL, 0); /* no signature stored at all */
+    expect_ok(f);
     clif_func_free(f);
 
     f = func1(CLIF_I32, CLIF_I32);
