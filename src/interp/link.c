@@ -144,10 +144,12 @@ clif_error *in_prepare(clif_interp *in, const clif_func *f, in_prep **out) {
             p->vmctx = (int32_t)k;
             break;
         }
-    for (uint32_t v = 0; v < f->values.len && !p->wide; v++) {
-        clif_type t = f->values.data[v].type;
-        p->wide = clif_type_bits(t) > 128;
-    }
+    /* Types beyond 128 bits (values, or a recorded controlling type of an
+     * unverified function) make every instruction check its types. */
+    for (uint32_t v = 0; v < f->values.len && !p->wide; v++)
+        p->wide = clif_type_bits(f->values.data[v].type) > 128;
+    for (uint32_t i = 0; i < f->insts.len && !p->wide; i++)
+        p->wide = clif_type_bits(f->insts.data[i].ctrl) > 128;
     vec_push(in->preps, p);
     *out = p;
     return NULL;
