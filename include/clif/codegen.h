@@ -117,8 +117,9 @@ clif_handler clif_compiled_handler(const clif_compiled *c, uint32_t i);
 
 /* Unwind steps of the prologue, at code offsets (DWARF register numbers). */
 typedef enum clif_unwind_kind {
-    CLIF_UNWIND_PUSH_FRAME_REGS, /* return address and frame pointer pushed, FP = SP */
-    CLIF_UNWIND_DEFINE_FRAME,    /* CFA = FP + value */
+    CLIF_UNWIND_PUSH_FRAME_REGS, /* return address and frame pointer `reg` pushed: CFA = SP +
+                                    value, the frame pointer saved at CFA - value */
+    CLIF_UNWIND_DEFINE_FRAME,    /* CFA = frame pointer `reg` + value */
     CLIF_UNWIND_STACK_ALLOC,     /* SP decremented by value */
     CLIF_UNWIND_SAVE_REG,        /* register `reg` saved at CFA + value (negative) */
 } clif_unwind_kind;
@@ -130,6 +131,11 @@ typedef struct clif_unwind_op {
 } clif_unwind_op;
 uint32_t clif_compiled_num_unwind(const clif_compiled *c);
 clif_unwind_op clif_compiled_unwind(const clif_compiled *c, uint32_t i);
+/* The function's System V unwind information as an .eh_frame fragment: a
+ * CIE, one FDE covering the code, and a zero terminator. The FDE's initial
+ * location is an absolute 8-byte address left 0 at *pc_offset (patch it
+ * with the code's address). NULL when the target has no DWARF description. */
+const uint8_t *clif_compiled_eh_frame(const clif_compiled *c, size_t *size, size_t *pc_offset);
 /* Bytes the function's frame takes below the saved frame pointer. */
 uint32_t clif_compiled_frame_size(const clif_compiled *c);
 /* The disassembly listing (with clif_compile_options.listing), else NULL. */

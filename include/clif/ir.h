@@ -172,8 +172,9 @@ typedef struct clif_inst_desc {
 
 /* Appends an instruction to the end of `block` (which need not be in the
  * layout yet; CLIF_NONE leaves the instruction outside the layout). Result
- * values are created from the opcode's rules (or the callee signature) and the
- * first is returned (CLIF_NONE when there are none). */
+ * values are created from the opcode's rules (or the callee signature); read
+ * them with clif_inst_result. Returns the instruction, or CLIF_NONE when the
+ * opcode or block is invalid. */
 clif_inst clif_build(clif_func *f, clif_block block, const clif_inst_desc *d);
 
 /* Convenience builders for the common shapes; each appends to `block` and

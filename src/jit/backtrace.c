@@ -15,6 +15,14 @@
 
 #include "jit/rt.h"
 
+/* The walks read stack words of frames they do not own, red zones of
+ * sanitized C frames included: they are not instrumented. */
+#if defined(__GNUC__)
+#define STACK_READER __attribute__((no_sanitize_address))
+#else
+#define STACK_READER
+#endif
+
 static void record(jit_call *c, uintptr_t pc) {
     if (c->nframes < JIT_BT_MAX)
         c->frames[c->nframes++] = pc;
@@ -28,7 +36,7 @@ static bool frame_ok(const jit_call *c, uintptr_t fp, uintptr_t lo) {
 
 /* Records the frames from `ret`, a return address into the function whose
  * frame pointer is fp, outwards. */
-static void walk(jit_call *c, uintptr_t ret, uintptr_t fp, uintptr_t lo) {
+STACK_READER static void walk(jit_call *c, uintptr_t ret, uintptr_t fp, uintptr_t lo) {
     for (;;) {
         const jit_code_info *ci = jit_codemap_find(c->map, ret);
         if (!ci || ci->is_entry) return;
@@ -41,7 +49,7 @@ static void walk(jit_call *c, uintptr_t ret, uintptr_t fp, uintptr_t lo) {
     }
 }
 
-void jit_bt_from_fault(jit_call *c, uintptr_t pc, uintptr_t fp, uintptr_t sp) {
+STACK_READER void jit_bt_from_fault(jit_call *c, uintptr_t pc, uintptr_t fp, uintptr_t sp) {
     c->nframes = c->omitted = 0;
     const jit_code_info *ci = jit_codemap_find(c->map, pc);
     if (!ci) return;
@@ -68,12 +76,13 @@ void jit_bt_from_fault(jit_call *c, uintptr_t pc, uintptr_t fp, uintptr_t sp) {
 /* Whether the chain from `ret` (into the function with frame pointer fp)
  * is made of generated frames, each returning to a call site, and ends at
  * the call's entry trampoline (or, without one, leaves generated code). */
-static bool chain_ok(const jit_call *c, uintptr_t ret, uintptr_t fp, uintptr_t lo) {
+STACK_READER static bool chain_ok(const jit_call *c, uintptr_t ret, uintptr_t fp, uintptr_t lo) {
     for (;;) {
         const jit_code_info *ci = jit_codemap_find(c->map, ret);
         if (!ci) return c->entry_fp == 0;
         if (!jit_code_is_call_ret(ci, (uint32_t)(ret - ci->start))) return false;
-        if (ci->is_entry) return fp == c->entry_fp;
+        /* Entry trampolines that record their frame pointer pin the end. */
+        if (ci->is_entry) return c->entry_fp == 0 || fp == c->entry_fp;
         if (!frame_ok(c, fp, lo)) return false;
         const uintptr_t *frame = (const uintptr_t *)fp;
         lo = fp + 16;
@@ -82,7 +91,7 @@ static bool chain_ok(const jit_call *c, uintptr_t ret, uintptr_t fp, uintptr_t l
     }
 }
 
-void jit_bt_from_raise(jit_call *c, uintptr_t from) {
+STACK_READER void jit_bt_from_raise(jit_call *c, uintptr_t from) {
     c->nframes = c->omitted = 0;
     for (uintptr_t p = (from + 7) & ~(uintptr_t)7; p < c->stack_top && c->stack_top - p >= 8;
          p += 8) {

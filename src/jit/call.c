@@ -1,16 +1,16 @@
 /* Calling compiled code with any signature: a trampoline, itself compiled
  * from CLIF, loads the arguments from an array of 16-byte slots, calls the
- * function and stores its results into another array. Traps raise signals;
- * while a call runs, handlers map the faulting pc to its trap code and jump
- * back (siglongjmp) to the caller. */
+ * function and stores its results into another array. Traps raise signals:
+ * the JIT runtime's process-wide handler (signals.c, held while the module
+ * lives) maps the faulting pc to its trap code through the module's code
+ * map and jumps back (siglongjmp) to the call (call_state.c), with a
+ * backtrace. */
 #define _GNU_SOURCE
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ucontext.h>
 
 #include "ir/function.h"
 #include "jit/jit.h"
@@ -106,47 +106,10 @@ static clif_error *get_trampoline(jit_module *m, const clif_func *sig_of, void *
     }
     memcpy(t.key, key, n);
     t.key_len = n;
+    jit_codemap_add(&m->map, t.code, (uintptr_t)t.mem.base, "<trampoline>", true);
     vec_push(m->tramps, t);
     *out = t.mem.base;
     return NULL;
-}
-
-/* ---- signals ---- */
-
-typedef struct call_state {
-    sigjmp_buf jb;
-    const jit_module *m;
-    int sig;
-    uintptr_t pc, addr, sp;
-    bool uncaught; /* an exception found no handler */
-    uint32_t tag;
-} call_state;
-
-/* The call in progress on this thread: a signal handler has no other way
- * to find it. Set only while jit_module_call runs. */
-static _Thread_local call_state *current_call;
-
-static const int trap_signals[] = {SIGILL, SIGSEGV, SIGBUS, SIGFPE};
-#define NSIG_TRAP ((int)(sizeof trap_signals / sizeof trap_signals[0]))
-
-static void on_trap_signal(int sig, siginfo_t *si, void *uctx) {
-    call_state *s = current_call;
-    if (!s) {
-        signal(sig, SIG_DFL);
-        return;
-    }
-    s->sig = sig;
-    s->addr = (uintptr_t)si->si_addr;
-#if defined(__x86_64__) && defined(__linux__)
-    ucontext_t *uc = uctx;
-    s->pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    s->sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-#else
-    (void)uctx;
-    s->pc = 0;
-    s->sp = 0;
-#endif
-    siglongjmp(s->jb, 1);
 }
 
 typedef void (*tramp_fn)(void *callee, void *args, void *results);
@@ -183,8 +146,8 @@ static const jit_func *func_at(const jit_module *m, uintptr_t pc) {
  * [fp + 8] the return address into it. */
 static void jit_throw(uint64_t entry_fp, uint64_t fp, uint64_t pc, uint32_t tag, uint64_t p0,
                       uint64_t p1) {
-    call_state *s = current_call;
-    const jit_module *m = s ? s->m : NULL;
+    jit_call *s = jit_call_current();
+    const jit_module *m = s ? s->owner : NULL;
     (void)pc;
     uintptr_t cur = (uintptr_t)fp;
     while (m && cur) {
@@ -199,6 +162,7 @@ static void jit_throw(uint64_t entry_fp, uint64_t fp, uint64_t pc, uint32_t tag,
             resume_fn resume;
             void *stub = m->mem.base + m->resume_off;
             memcpy(&resume, &stub, sizeof resume);
+            jit_forget_c_frames();
             resume(caller_fp, caller_fp - clif_compiled_frame_size(f->code),
                    base + h.handler_offset, p0, p1);
         }
@@ -206,7 +170,7 @@ static void jit_throw(uint64_t entry_fp, uint64_t fp, uint64_t pc, uint32_t tag,
         cur = caller_fp;
     }
     if (s) {
-        s->uncaught = true;
+        s->outcome = JIT_UNCAUGHT;
         s->tag = tag;
         siglongjmp(s->jb, 1);
     }
@@ -221,44 +185,15 @@ void *jit_throw_address(void) {
     return p;
 }
 
-/* One protected call: signal handlers and an alternate signal stack around
- * the trampoline, on the thread that runs it. */
-typedef struct protected_call {
-    call_state st;
+typedef struct tramp_job {
     void *tramp, *fn, *args, *results;
-} protected_call;
+} tramp_job;
 
-static void run_protected(protected_call *pc) {
-    stack_t alt, old_alt;
-    size_t alt_size = 1 << 16;
-    alt.ss_sp = cl_xmalloc(alt_size);
-    alt.ss_size = alt_size;
-    alt.ss_flags = 0;
-    sigaltstack(&alt, &old_alt);
-    struct sigaction sa, old[NSIG_TRAP];
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_trap_signal;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < NSIG_TRAP; i++)
-        sigaction(trap_signals[i], &sa, &old[i]);
-
-    call_state *volatile prev = current_call;
-    current_call = &pc->st;
+static void run_tramp(void *user) {
+    tramp_job *job = user;
     tramp_fn call;
-    memcpy(&call, &pc->tramp, sizeof call);
-    if (sigsetjmp(pc->st.jb, 1) == 0) call(pc->fn, pc->args, pc->results);
-
-    current_call = prev;
-    for (int i = 0; i < NSIG_TRAP; i++)
-        sigaction(trap_signals[i], &old[i], NULL);
-    sigaltstack(&old_alt, NULL);
-    free(alt.ss_sp);
-}
-
-static void *thread_main(void *arg) {
-    run_protected(arg);
-    return NULL;
+    memcpy(&call, &job->tramp, sizeof call);
+    call(job->fn, job->args, job->results);
 }
 
 void jit_module_set_stack_size(jit_module *m, size_t bytes) {
@@ -285,50 +220,32 @@ clif_error *jit_module_call(jit_module *m, const clif_func *sig_of, void *fn,
     for (uint32_t i = 0; i < nargs; i++)
         memcpy(abuf + 16 * i, args[i].bytes, 16);
 
-    protected_call pc;
-    memset(&pc, 0, sizeof pc);
-    pc.st.m = m;
-    pc.tramp = tp;
-    pc.fn = fn;
-    pc.args = abuf;
-    pc.results = rbuf;
-    if (m->stack_size) {
-        /* A thread of its own gives the code the stack it asks for. */
-        pthread_attr_t attr;
-        pthread_t th;
-        int rc = pthread_attr_init(&attr);
-        if (!rc) rc = pthread_attr_setstacksize(&attr, m->stack_size);
-        if (!rc) rc = pthread_create(&th, &attr, thread_main, &pc);
-        if (!rc) rc = pthread_join(th, NULL);
-        pthread_attr_destroy(&attr);
-        if (rc) {
-            free(abuf);
-            free(rbuf);
-            return clif_error_new(CLIF_ERR_HOST, no_loc(),
-                                  "cannot run on a thread with a %zu-byte stack (error %d)",
-                                  m->stack_size, rc);
-        }
-    } else {
-        run_protected(&pc);
-    }
-    call_state st = pc.st;
-
-    if (st.uncaught) {
+    jit_call *c = cl_xcalloc(1, sizeof *c);
+    c->map = &m->map;
+    c->owner = m;
+    tramp_job job = {tp, fn, abuf, rbuf};
+    int rc = m->signals ? jit_call_run_on_stack(c, m->stack_size, run_tramp, &job) : -1;
+    clif_error *err = NULL;
+    if (rc == -1)
+        err = clif_error_new(CLIF_ERR_HOST, no_loc(), "the trap signal handler is not installed");
+    else if (rc)
+        err = clif_error_new(CLIF_ERR_HOST, no_loc(),
+                             "cannot run on a thread with a %zu-byte stack (error %d)",
+                             m->stack_size, rc);
+    else if (c->outcome == JIT_UNCAUGHT)
+        err = clif_error_new(CLIF_ERR_TRAP, no_loc(), "uncaught exception with tag %u", c->tag);
+    else if (c->outcome == JIT_TRAP)
+        err = jit_bt_attach(clif_error_trap(c->code), c);
+    else if (c->outcome == JIT_FAULT)
+        err = jit_bt_attach(clif_error_new(CLIF_ERR_HOST, no_loc(),
+                                           "signal %d at pc %#lx in compiled code (address %#lx)",
+                                           c->sig, (unsigned long)c->pc, (unsigned long)c->addr),
+                            c);
+    free(c);
+    if (err) {
         free(abuf);
         free(rbuf);
-        return clif_error_new(CLIF_ERR_TRAP, no_loc(), "uncaught exception with tag %u", st.tag);
-    }
-    if (st.sig) {
-        clif_trap_code code = CLIF_TRAP_NONE;
-        bool in_code = jit_module_trap_at(m, st.pc, &code);
-        if (!code && st.sig == SIGSEGV && st.sp && st.addr < st.sp && st.sp - st.addr < (1u << 20))
-            code = CLIF_TRAP_STACK_OVERFLOW;
-        free(abuf);
-        free(rbuf);
-        if (code) return clif_error_trap(code);
-        return clif_error_new(CLIF_ERR_HOST, no_loc(), "signal %d at pc %#lx%s (address %#lx)",
-                              st.sig, (unsigned long)st.pc, in_code ? " in compiled code" : "",
-                              (unsigned long)st.addr);
+        return err;
     }
     for (uint32_t j = 0; j < nret; j++) {
         results[j].type = sig_of->abi_params.data[sig_of->sig.returns + j].type;

@@ -54,8 +54,8 @@ bool jit_module_trap_at(const jit_module *m, uintptr_t pc, clif_trap_code *code)
 void jit_module_set_stack_size(jit_module *m, size_t bytes);
 /* Calls `fn`, compiled code with the signature of `sig_of`, with argument
  * values; writes at most `max` results. A trap in the code comes back as a
- * CLIF_ERR_TRAP error with its code. Signal handlers for SIGILL, SIGSEGV,
- * SIGBUS and SIGFPE are installed for the duration of the call only. */
+ * CLIF_ERR_TRAP error with its code and a backtrace. The trap signal handler
+ * (jit/signals.c) is held from jit_module_new to jit_module_free. */
 clif_error *jit_module_call(jit_module *m, const clif_func *sig_of, void *fn,
                             const clif_data_value *args, uint32_t nargs, clif_data_value *results,
                             uint32_t max, uint32_t *nresults);

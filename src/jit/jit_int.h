@@ -3,10 +3,12 @@
 #define CLIF_JIT_INT_H
 
 #include "jit/jit.h"
+#include "jit/rt.h"
 #include "support/vec.h"
 
 typedef struct jit_func {
     clif_ext_name name; /* owned copy */
+    char *label;        /* the name as text, for backtraces */
     clif_compiled *code;
     size_t offset; /* in the module's mapping */
 } jit_func;
@@ -33,6 +35,8 @@ struct jit_module {
     bool finalized;
     size_t stack_size; /* calls run on a thread with this stack (0: the caller's) */
     size_t resume_off; /* the exception-resume stub in `mem` */
+    jit_codemap map;   /* functions and trampolines, for traps and backtraces */
+    bool signals;      /* holds the trap signal handler (jit/signals.c) */
 };
 
 /* The host function behind `%__cranelift_throw`. */

@@ -1,6 +1,7 @@
 /* A JIT module: compiled functions laid out in one executable mapping (so
  * pc-relative calls between them reach), with relocations resolved against
  * the module's functions, host definitions and libcalls. */
+#define _GNU_SOURCE /* sigjmp_buf in jit/rt.h */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,10 @@ static clif_ext_name copy_name(const clif_ext_name *n) {
 jit_module *jit_module_new(const clif_isa *isa) {
     jit_module *m = cl_xcalloc(1, sizeof *m);
     m->isa = isa;
+    /* Without the handler, a trap would end the process: calls say so. */
+    clif_error *e = jit_signals_acquire();
+    m->signals = e == NULL;
+    clif_error_free(e);
     return m;
 }
 
@@ -52,6 +57,7 @@ void jit_module_free(jit_module *m) {
     for (uint32_t i = 0; i < m->funcs.len; i++) {
         clif_compiled_free(m->funcs.data[i].code);
         free((char *)m->funcs.data[i].name.str);
+        free(m->funcs.data[i].label);
     }
     for (uint32_t i = 0; i < m->defs.len; i++)
         free((char *)m->defs.data[i].name.str);
@@ -63,6 +69,8 @@ void jit_module_free(jit_module *m) {
     vec_free(m->defs);
     vec_free(m->tramps);
     jit_mem_free(&m->mem);
+    jit_codemap_free(&m->map);
+    if (m->signals) jit_signals_release();
     free(m);
 }
 
@@ -73,7 +81,14 @@ clif_error *jit_module_add(jit_module *m, const clif_func *f) {
     clif_error *e = clif_compile(m->isa, f, &c);
     if (e) return e;
     clif_ext_name n = clif_func_name(f);
-    jit_func jf = {copy_name(&n), c, 0};
+    char label[160];
+    if (n.kind == CLIF_NAME_USER)
+        snprintf(label, sizeof label, "u%u:%u", n.ns, n.index);
+    else
+        snprintf(label, sizeof label, "%s", n.str ? n.str : "");
+    char *owned = cl_xmalloc(strlen(label) + 1);
+    strcpy(owned, label);
+    jit_func jf = {copy_name(&n), owned, c, 0};
     vec_push(m->funcs, jf);
     return NULL;
 }
@@ -163,6 +178,10 @@ clif_error *jit_module_finalize(jit_module *m) {
     }
     e = jit_mem_seal(&m->mem);
     if (e) return e;
+    for (uint32_t i = 0; i < m->funcs.len; i++)
+        jit_codemap_add(&m->map, m->funcs.data[i].code,
+                        (uintptr_t)(m->mem.base + m->funcs.data[i].offset), m->funcs.data[i].label,
+                        false);
     m->finalized = true;
     return NULL;
 }

@@ -68,15 +68,17 @@ bool jit_code_is_call_ret(const jit_code_info *ci, uint32_t offset);
 
 typedef enum jit_outcome {
     JIT_OK,
-    JIT_TRAP,   /* a fault mapped to a trap code */
-    JIT_FAULT,  /* a fault in generated code without a trap code */
-    JIT_RAISED, /* clif_jit_raise */
+    JIT_TRAP,     /* a fault mapped to a trap code */
+    JIT_FAULT,    /* a fault in generated code without a trap code */
+    JIT_RAISED,   /* clif_jit_raise */
+    JIT_UNCAUGHT, /* an exception (jit_module's try_call) found no handler */
 } jit_outcome;
 
 typedef struct jit_call {
     sigjmp_buf jb;
     struct jit_call *prev;  /* the enclosing call on this thread */
     const jit_codemap *map; /* the code this call may run */
+    void *owner;            /* the JIT object running the call */
     uintptr_t stack_top;    /* generated frames lie below this address */
     uintptr_t entry_fp;     /* the entry trampoline's frame pointer (0: none) */
     /* The outcome. */
@@ -85,6 +87,7 @@ typedef struct jit_call {
     uintptr_t pc, addr;
     clif_trap_code code;
     clif_error *raised;
+    uint32_t tag;                 /* JIT_UNCAUGHT: the exception's tag */
     uintptr_t frames[JIT_BT_MAX]; /* pcs of generated frames, innermost first */
     uint32_t nframes, omitted;
 } jit_call;
@@ -94,6 +97,14 @@ typedef struct jit_call {
  * stack, and returns when body returns or a trap or raise jumped back;
  * c->outcome tells which. */
 void jit_call_run(jit_call *c, void (*body)(void *user), void *user);
+/* The same, on a new thread with a stack of `stack_size` bytes when that is
+ * not 0 (the thread runs the whole call). Returns 0, or the pthread error
+ * number when the thread could not run. */
+int jit_call_run_on_stack(jit_call *c, size_t stack_size, void (*body)(void *user), void *user);
+/* Before leaving C frames by a jump that is not a longjmp (resuming an
+ * exception handler in generated code): under AddressSanitizer, forgets
+ * the poisoned red zones of the frames left behind; otherwise nothing. */
+void jit_forget_c_frames(void);
 /* The innermost call in progress on this thread (async-signal-safe). */
 jit_call *jit_call_current(void);
 

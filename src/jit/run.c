@@ -3,7 +3,6 @@
  * callbacks calling typed pointers, raising host errors, and turning a
  * call's outcome into an error with its backtrace. */
 #define _GNU_SOURCE
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,18 +12,6 @@
 #include "jit/pub.h"
 
 #define NO_ENTRY (CLIF_NONE - 1)
-
-typedef struct run_job {
-    jit_call *call;
-    void (*body)(void *user);
-    void *user;
-} run_job;
-
-static void *thread_main(void *p) {
-    run_job *job = p;
-    jit_call_run(job->call, job->body, job->user);
-    return NULL;
-}
 
 static const char *signal_name(int sig) {
     switch (sig) {
@@ -40,26 +27,20 @@ static const char *signal_name(int sig) {
  * error (or NULL). */
 static clif_error *run(clif_jit *j, jit_call *c, void (*body)(void *user), void *user) {
     c->map = &j->map;
-    if (j->opts.stack_size) {
-        run_job job = {c, body, user};
-        pthread_attr_t attr;
-        pthread_t th;
-        int rc = pthread_attr_init(&attr);
-        if (!rc) rc = pthread_attr_setstacksize(&attr, j->opts.stack_size);
-        if (!rc) rc = pthread_create(&th, &attr, thread_main, &job);
-        if (!rc) rc = pthread_join(th, NULL);
-        pthread_attr_destroy(&attr);
-        if (rc)
-            return clif_error_new(CLIF_ERR_LIMIT, jit_no_loc(),
-                                  "cannot run on a thread with a %zu-byte stack (error %d)",
-                                  j->opts.stack_size, rc);
-    } else {
-        jit_call_run(c, body, user);
-    }
+    c->owner = j;
+    int rc = jit_call_run_on_stack(c, j->opts.stack_size, body, user);
+    if (rc)
+        return clif_error_new(CLIF_ERR_LIMIT, jit_no_loc(),
+                              "cannot run on a thread with a %zu-byte stack (error %d)",
+                              j->opts.stack_size, rc);
     switch (c->outcome) {
     case JIT_OK: return NULL;
     case JIT_TRAP: return jit_bt_attach(clif_error_trap(c->code), c);
     case JIT_RAISED: return jit_bt_attach(c->raised, c);
+    case JIT_UNCAUGHT:
+        return jit_bt_attach(
+            clif_error_new(CLIF_ERR_TRAP, jit_no_loc(), "uncaught exception with tag %u", c->tag),
+            c);
     case JIT_FAULT: {
         char where[160];
         jit_bt_describe(c->map, c->pc, where, sizeof where);
@@ -118,7 +99,8 @@ clif_error *clif_jit_call(clif_jit *j, clif_jit_func_id id, const clif_data_valu
     uint8_t *abuf = cl_xcalloc(nargs + 1, 16), *rbuf = cl_xcalloc(d->nreturns + 1, 16);
     for (uint32_t i = 0; i < nargs; i++)
         memcpy(abuf + 16 * i, args[i].bytes, 16);
-    jit_call *c = cl_xcalloc(1, sizeof *c);
+    jit_call call, *c = &call;
+    memset(c, 0, sizeof *c);
     entry_job job;
     void *entry = j->entries.data[d->entry].addr;
     memcpy(&job.fn, &entry, sizeof job.fn);
@@ -134,7 +116,6 @@ clif_error *clif_jit_call(clif_jit *j, clif_jit_func_id id, const clif_data_valu
         }
         if (nresults) *nresults = d->nreturns;
     }
-    free(c);
     free(abuf);
     free(rbuf);
     return err;
@@ -142,10 +123,9 @@ clif_error *clif_jit_call(clif_jit *j, clif_jit_func_id id, const clif_data_valu
 
 clif_error *clif_jit_invoke(clif_jit *j, void (*body)(void *user), void *user) {
     if (!body) return clif_error_new(CLIF_ERR_ARGUMENT, jit_no_loc(), "invoke: no body");
-    jit_call *c = cl_xcalloc(1, sizeof *c);
-    clif_error *err = run(j, c, body, user);
-    free(c);
-    return err;
+    jit_call c;
+    memset(&c, 0, sizeof c);
+    return run(j, &c, body, user);
 }
 
 void clif_jit_raise(clif_error *err) {

@@ -190,7 +190,18 @@ bool frame_compute(frame_layout *fl, const clif_func *f, const abi_sig *sig, uin
     uint64_t cur = fl->outgoing;
     for (uint32_t k = 0; k < f->stack_slots.len; k++) {
         const stack_slot_data *ss = &f->stack_slots.data[k];
-        uint32_t a = ss->align_shift > 4 ? 16 : 1u << ss->align_shift;
+        if (ss->used && ss->align_shift > 4) {
+            snprintf(msg, msg_size, "unsupported: stack slot ss%u aligned to %u bytes (at most 16)",
+                     k, 1u << (ss->align_shift > 31 ? 31 : ss->align_shift));
+            return false;
+        }
+        if (ss->kind != CLIF_SS_EXPLICIT) {
+            /* Dynamic slots are reached only by dynamic_stack_addr, which
+             * lowering rejects: they take no space. */
+            vec_push(fl->slot_offset, 0);
+            continue;
+        }
+        uint32_t a = 1u << ss->align_shift;
         /* Slots are aligned to their size up to 16 bytes (cmpxchg16b and
          * aligned vector accesses need it). */
         if (a < 8 && ss->size >= 8) a = 8;

@@ -66,8 +66,9 @@ typedef struct mc_handler {
 
 /* Unwind steps, recorded at code offsets, turned into DWARF CFI later. */
 typedef enum mc_unwind_kind {
-    MC_UNWIND_PUSH_FRAME_REGS, /* return address and frame pointer pushed, fp set */
-    MC_UNWIND_DEFINE_FRAME,    /* CFA = fp + offset */
+    MC_UNWIND_PUSH_FRAME_REGS, /* return address and frame pointer `reg` pushed: CFA = SP +
+                                  value, the frame pointer saved at CFA - value */
+    MC_UNWIND_DEFINE_FRAME,    /* CFA = frame pointer `reg` + value */
     MC_UNWIND_STACK_ALLOC,     /* sp decremented by value */
     MC_UNWIND_SAVE_REG,        /* register `reg` (DWARF number) saved at CFA + value */
 } mc_unwind_kind;

@@ -9,6 +9,7 @@
 #include "machinst/libcall.h"
 #include "machinst/lower.h"
 #include "machinst/target.h"
+#include "machinst/unwind.h"
 
 struct clif_compiled {
     VEC(uint8_t) code;
@@ -22,6 +23,8 @@ struct clif_compiled {
     VEC(char) strings;
     char *listing;
     uint32_t frame_size;
+    VEC(uint8_t) eh_frame;
+    size_t eh_pc_offset;
 };
 
 static clif_location no_loc(void) {
@@ -171,7 +174,7 @@ clif_error *clif_compile_ex(const clif_isa *isa, const clif_func *f,
         return fail(f, CLIF_ERR_UNSUPPORTED, m);
     }
     if (isa->shared[SET_ENABLE_VERIFIER]) {
-        clif_error *e = clif_verify(f, NULL);
+        clif_error *e = clif_verify_isa(f, isa, NULL);
         if (e) return e;
     }
     clif_error *err = NULL;
@@ -245,6 +248,9 @@ clif_error *clif_compile_ex(const clif_isa *isa, const clif_func *f,
     }
     clif_compiled *c = cl_xcalloc(1, sizeof *c);
     package(c, f, &buf, code_size, &ec, fl.frame_size);
+    if (be->unwind)
+        unwind_eh_frame(be->unwind, buf.unwind.data, buf.unwind.len, code_size, &c->eh_frame,
+                        &c->eh_pc_offset);
     *out = c;
 out:
     free(ec.block_labels);
@@ -275,6 +281,7 @@ void clif_compiled_free(clif_compiled *c) {
     vec_free(c->handlers);
     vec_free(c->unwind);
     vec_free(c->strings);
+    vec_free(c->eh_frame);
     free(c->listing);
     free(c);
 }
@@ -339,6 +346,12 @@ uint32_t clif_compiled_num_unwind(const clif_compiled *c) {
 
 clif_unwind_op clif_compiled_unwind(const clif_compiled *c, uint32_t i) {
     return c->unwind.data[i];
+}
+
+const uint8_t *clif_compiled_eh_frame(const clif_compiled *c, size_t *size, size_t *pc_offset) {
+    if (size) *size = c->eh_frame.len;
+    if (pc_offset) *pc_offset = c->eh_pc_offset;
+    return c->eh_frame.len ? c->eh_frame.data : NULL;
 }
 
 uint32_t clif_compiled_frame_size(const clif_compiled *c) {

@@ -13,6 +13,13 @@ struct lower_ctx;
 struct emit_ctx;
 struct abi_callconv;
 
+/* DWARF call-frame facts of an ISA (for .eh_frame). */
+typedef struct unwind_desc {
+    uint8_t sp_reg, ra_column; /* DWARF numbers */
+    int8_t data_align;         /* factor of saved-register offsets (-8 on x86-64) */
+    uint8_t cfa_offset;        /* CFA = SP + this at the function's entry */
+} unwind_desc;
+
 /* The code generator of an ISA: what machinst calls to lower, allocate and
  * emit. Instruction payloads are opaque to machinst (inst_size bytes). */
 typedef struct target_backend {
@@ -38,6 +45,7 @@ typedef struct target_backend {
     void (*emit_move)(struct emit_ctx *ctx, uint8_t rclass, ra_loc from, ra_loc to);
     void (*emit_trap)(struct emit_ctx *ctx, clif_trap_code code);
     mc_patch_fn patch;
+    const unwind_desc *unwind; /* NULL: no DWARF unwind information */
 } target_backend;
 
 #define ISA_MAX_FLAGS 32

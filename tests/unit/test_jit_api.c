@@ -755,6 +755,56 @@ static void test_errors(void **state) {
     clif_jit_free(jit);
 }
 
+typedef struct flush_log {
+    int calls;
+    uintptr_t lo, hi;
+} flush_log;
+
+static void on_flush(void *user, void *addr, size_t size) {
+    flush_log *l = user;
+    l->calls++;
+    l->lo = (uintptr_t)addr;
+    l->hi = (uintptr_t)addr + size;
+}
+
+/* The icache hook sees every piece of new code; imported data resolves
+ * through dlsym. */
+static void test_icache_hook_and_data_import(void **state) {
+    (void)state;
+    clif_isa *isa;
+    ASSERT_OK(clif_isa_host(&isa));
+    flush_log log = {0, 0, 0};
+    clif_jit_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.icache_flush = on_flush;
+    opts.icache_user = &log;
+    clif_jit *jit;
+    ASSERT_OK(clif_jit_new(isa, &opts, &jit));
+    clif_isa_free(isa);
+    clif_fb *fb = clif_fb_new();
+    clif_func *f = clif_func_new();
+    tsig s;
+    clif_jit_func_id fib;
+    ASSERT_OK(clif_jit_declare_function(jit, "fib", CLIF_LINKAGE_EXPORT,
+                                        tsig_make(&s, 1, CLIF_I64, 1, CLIF_I64), &fib));
+    build_fib(jit, fib, fb, f);
+    ASSERT_OK(clif_jit_define_function(jit, fib, f));
+    clif_jit_data_id env;
+    ASSERT_OK(clif_jit_declare_data(jit, "environ", CLIF_LINKAGE_IMPORT, true, &env));
+    ASSERT_OK(clif_jit_finalize(jit));
+    assert_int_equal(log.calls, 1);
+    uintptr_t code = (uintptr_t)clif_jit_get_function(jit, fib);
+    assert_true(code >= log.lo && code < log.hi);
+    extern char **environ;
+    assert_ptr_equal(clif_jit_get_data(jit, env, NULL), (void *)&environ);
+    /* Nothing new: no flush. */
+    ASSERT_OK(clif_jit_finalize(jit));
+    assert_int_equal(log.calls, 1);
+    clif_func_free(f);
+    clif_fb_free(fb);
+    clif_jit_free(jit);
+}
+
 static void test_new_errors(void **state) {
     (void)state;
     clif_jit *jit = NULL;
@@ -777,12 +827,18 @@ static void test_new_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fib_recursion),       cmocka_unit_test(test_invoke_typed),
-        cmocka_unit_test(test_ssa_loops_branches),  cmocka_unit_test(test_mutual_recursion),
-        cmocka_unit_test(test_host_calls),          cmocka_unit_test(test_data_objects),
-        cmocka_unit_test(test_readonly_data_traps), cmocka_unit_test(test_incremental),
-        cmocka_unit_test(test_text_names),          cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_fib_recursion),
+        cmocka_unit_test(test_invoke_typed),
+        cmocka_unit_test(test_ssa_loops_branches),
+        cmocka_unit_test(test_mutual_recursion),
+        cmocka_unit_test(test_host_calls),
+        cmocka_unit_test(test_data_objects),
+        cmocka_unit_test(test_readonly_data_traps),
+        cmocka_unit_test(test_incremental),
+        cmocka_unit_test(test_text_names),
+        cmocka_unit_test(test_errors),
         cmocka_unit_test(test_new_errors),
+        cmocka_unit_test(test_icache_hook_and_data_import),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

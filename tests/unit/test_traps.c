@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "jit_util.h"
 
@@ -122,6 +124,13 @@ static void expect_trap(clif_jit *jit, clif_jit_func_id id, const int64_t *args,
     assert_non_null(
         strstr(clif_error_context_at(err, clif_error_context_count(err) - 1), "backtrace:"));
     clif_error_free(err);
+    /* The signal the trap raised is not left blocked. */
+    sigset_t mask;
+    assert_int_equal(pthread_sigmask(SIG_BLOCK, NULL, &mask), 0);
+    assert_false(sigismember(&mask, SIGILL));
+    assert_false(sigismember(&mask, SIGSEGV));
+    assert_false(sigismember(&mask, SIGFPE));
+    assert_false(sigismember(&mask, SIGBUS));
 }
 
 /* ---- each trap code from a real fault ---- */
@@ -394,7 +403,11 @@ static int64_t host_check(int64_t x) {
     my_payload *p = malloc(sizeof *p);
     p->code = (int)x;
     p->destroyed = &destroyed;
-    raised = clif_error_host(p, &my_tag, my_dtor, "negative input %lld", (long long)x);
+    /* A local array: under AddressSanitizer this frame has red zones, which
+     * the search for the generated frames must read without complaint. */
+    char text[64];
+    snprintf(text, sizeof text, "negative input %lld", (long long)x);
+    raised = clif_error_host(p, &my_tag, my_dtor, "%s", text);
     clif_jit_raise(raised);
 }
 
@@ -675,6 +688,29 @@ static void test_chaining(void **state) {
     sigaction(SIGFPE, &old, NULL);
 }
 
+/* A fault outside generated code with the default action before the JIT:
+ * the process dies of it (in a child), it does not loop or become a trap. */
+static void test_chaining_default(void **state) {
+    (void)state;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGSEGV, SIG_DFL);
+        clif_isa *isa = NULL;
+        clif_jit *jit = NULL;
+        if (clif_isa_host(&isa) || clif_jit_new(isa, NULL, &jit)) _exit(3);
+        volatile int *page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if ((void *)page == MAP_FAILED) _exit(5);
+        *page = 1;
+        _exit(4);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGSEGV);
+}
+
 /* ---- threads ---- */
 
 typedef struct thread_arg {
@@ -738,6 +774,7 @@ int main(void) {
         cmocka_unit_test(test_host_error_invoke),
         cmocka_unit_test(test_nested_calls),
         cmocka_unit_test(test_chaining),
+        cmocka_unit_test(test_chaining_default),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,7 @@ static clif_isa *isa_x64(void) {
     clif_isa *isa = NULL;
     assert_null(clif_isa_lookup("x86_64", &isa));
     assert_null(clif_isa_set(isa, "regalloc_checker", "true"));
+    assert_null(clif_isa_set(isa, "preserve_frame_pointers", "true"));
     return isa;
 }
 
@@ -162,6 +163,42 @@ static void test_calls_i128_floats(void **state) {
     /* (2^64 - 1 + 40 * 2^64) + 40: low word wraps to 39, high becomes 41; + (int)6.0 */
     clif_data_value a = i64v(40);
     assert_int_equal(call_u64(&fx, 1, &a, 1), 47);
+    unload(&fx);
+}
+
+static void test_windows_fastcall(void **state) {
+    (void)state;
+    if (!host_is_x64()) skip();
+    fixture fx;
+    load(&fx, "function %w(i64, f64, i64, f64, i64, f64) -> f64 windows_fastcall {\n"
+              "block0(v0: i64, v1: f64, v2: i64, v3: f64, v4: i64, v5: f64):\n"
+              "    v6 = fcvt_from_sint.f64 v0\n"
+              "    v7 = fcvt_from_sint.f64 v2\n"
+              "    v8 = fcvt_from_sint.f64 v4\n"
+              "    v9 = fmul v6, v1\n"
+              "    v10 = fmul v7, v3\n"
+              "    v11 = fmul v8, v5\n"
+              "    v12 = fadd v9, v10\n"
+              "    v13 = fadd v12, v11\n"
+              "    return v13\n"
+              "}\n"
+              "function %c(i64) -> f64 {\n"
+              "    fn0 = colocated %w(i64, f64, i64, f64, i64, f64) -> f64 windows_fastcall\n"
+              "block0(v0: i64):\n"
+              "    v1 = f64const 0x1.0p1\n"
+              "    v2 = iconst.i64 3\n"
+              "    v3 = f64const 0x1.0p2\n"
+              "    v4 = iconst.i64 5\n"
+              "    v5 = f64const 0x1.0p3\n"
+              "    v6 = call fn0(v0, v1, v2, v3, v4, v5)\n"
+              "    return v6\n"
+              "}\n");
+    /* 7*2 + 3*4 + 5*8 = 66, through the trampoline and through %c. */
+    clif_data_value a[6] = {i64v(7), clif_dv_from_u64(CLIF_F64, 0x4000000000000000ull),
+                            i64v(3), clif_dv_from_u64(CLIF_F64, 0x4010000000000000ull),
+                            i64v(5), clif_dv_from_u64(CLIF_F64, 0x4020000000000000ull)};
+    assert_int_equal(call_u64(&fx, 0, a, 6), 0x4050800000000000ull);
+    assert_int_equal(call_u64(&fx, 1, a, 1), 0x4050800000000000ull);
     unload(&fx);
 }
 
@@ -318,9 +355,14 @@ static void test_unwind_and_listing(void **state) {
     assert_true(n >= 2);
     clif_unwind_op op = clif_compiled_unwind(c, 0);
     assert_int_equal(op.kind, CLIF_UNWIND_PUSH_FRAME_REGS);
-    assert_int_equal(op.offset, 4); /* push rbp; mov rbp, rsp */
+    assert_int_equal(op.offset, 1); /* after push rbp */
+    assert_int_equal(op.value, 16);
+    op = clif_compiled_unwind(c, 1);
+    assert_int_equal(op.kind, CLIF_UNWIND_DEFINE_FRAME);
+    assert_int_equal(op.offset, 4); /* after mov rbp, rsp */
+    assert_int_equal(op.reg, 6);    /* rbp */
     bool alloc = false, saved = false;
-    for (uint32_t i = 1; i < n; i++) {
+    for (uint32_t i = 2; i < n; i++) {
         op = clif_compiled_unwind(c, i);
         if (op.kind == CLIF_UNWIND_STACK_ALLOC) {
             alloc = true;
@@ -334,6 +376,31 @@ static void test_unwind_and_listing(void **state) {
         }
     }
     assert_true(alloc && saved);
+
+    /* .eh_frame: CIE (id 0, version 1, "zR"), FDE pointing back at it and
+     * covering the code, zero terminator; readelf decodes the same bytes. */
+    size_t eh_size, pc_off;
+    const uint8_t *eh = clif_compiled_eh_frame(c, &eh_size, &pc_off);
+    assert_non_null(eh);
+    uint32_t cie_len = eh[0] | eh[1] << 8 | eh[2] << 16 | (uint32_t)eh[3] << 24;
+    assert_int_equal(cie_len % 8, 4);
+    assert_int_equal(eh[4] | eh[5] | eh[6] | eh[7], 0);
+    assert_int_equal(eh[8], 1);
+    assert_memory_equal(eh + 9, "zR", 3);
+    const uint8_t *fde = eh + 4 + cie_len;
+    uint32_t fde_len = fde[0] | fde[1] << 8 | fde[2] << 16 | (uint32_t)fde[3] << 24;
+    uint32_t back = fde[4] | fde[5] << 8 | fde[6] << 16 | (uint32_t)fde[7] << 24;
+    assert_int_equal(back, 4 + cie_len + 4);
+    assert_int_equal(pc_off, (size_t)(fde + 8 - eh));
+    uint64_t range = 0;
+    for (int i = 7; i >= 0; i--)
+        range = range << 8 | fde[16 + i];
+    assert_int_equal(range, clif_compiled_code_size(c));
+    assert_int_equal(eh_size, 4 + cie_len + 4 + fde_len + 4);
+    /* advance 1, def_cfa_offset 16, rbp at cfa-16, advance 3, def_cfa rbp+16 */
+    static const uint8_t prologue_cfi[] = {0x41, 0x0e, 0x10, 0x86, 0x02, 0x43, 0x0c, 0x06, 0x10};
+    assert_memory_equal(fde + 25, prologue_cfi, sizeof prologue_cfi);
+
     const char *listing = clif_compiled_listing(c);
     assert_non_null(listing);
     assert_non_null(strstr(listing, "push rbp"));
@@ -441,6 +508,7 @@ int main(void) {
         cmocka_unit_test(test_arith_and_loops),
         cmocka_unit_test(test_calls_i128_floats),
         cmocka_unit_test(test_traps),
+        cmocka_unit_test(test_windows_fastcall),
         cmocka_unit_test(test_relocations),
         cmocka_unit_test(test_trap_table),
         cmocka_unit_test(test_unwind_and_listing),

@@ -232,10 +232,11 @@ int cb_run(const cb_opts *o) {
         err = cb_isa_for_file(tf, o, &isa, &skip);
         if (!err && skip)
             err = clif_error_new(CLIF_ERR_UNSUPPORTED, no_loc(), "%s: %s", path, skip);
-        if (!err && !clif_isa_is_host(isa))
+        if (!err && !clif_isa_runs_on_host(isa))
             err = clif_error_new(CLIF_ERR_UNSUPPORTED, no_loc(),
-                                 "%s: code for %s does not run on this machine", path,
-                                 clif_isa_name(isa));
+                                 "%s: code for %s (with these flags) does not run on this "
+                                 "machine",
+                                 path, clif_isa_name(isa));
         if (!err) {
             r.m = jit_module_new(isa);
             err = compile_file(o, tf, isa, r.m, &cs, r.cpu_ns);

@@ -181,8 +181,11 @@ static void probe_stack(emit_ctx *ctx, uint32_t frame) {
 void x64_emit_prologue(emit_ctx *ctx) {
     const frame_layout *fl = ctx->frame;
     x64_put1(ctx, X64_PUSH_R64, x64_reg(X64_RBP));
-    x64_put2(ctx, X64_MOV_R64_RM64, x64_reg(X64_RBP), x64_reg(X64_RSP));
+    /* CFA = rsp + 16, rbp saved at CFA - 16. */
     mcb_add_unwind(ctx->buf, MC_UNWIND_PUSH_FRAME_REGS, x64_dwarf_reg(X64_RBP), 16);
+    x64_put2(ctx, X64_MOV_R64_RM64, x64_reg(X64_RBP), x64_reg(X64_RSP));
+    /* CFA = rbp + 16 from here on. */
+    mcb_add_unwind(ctx->buf, MC_UNWIND_DEFINE_FRAME, x64_dwarf_reg(X64_RBP), 16);
     if (fl->frame_size) {
         uint32_t guard = 1u << ctx->isa->shared[SET_PROBESTACK_SIZE_LOG2];
         if (ctx->isa->shared[SET_ENABLE_PROBESTACK] && fl->frame_size >= guard)

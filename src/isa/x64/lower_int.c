@@ -646,7 +646,49 @@ bool x64_lower_int(lower_ctx *ctx, clif_inst inst) {
         x64_trapif(ctx, X64_CC_B, X64_CC_B, X64_CC_ONE, lw_data(ctx, inst)->trap);
         return true;
     }
-    case CLIF_OP_NOP: return true;
+    case CLIF_OP_UADD_SAT:
+    case CLIF_OP_USUB_SAT:
+    case CLIF_OP_SADD_SAT:
+    case CLIF_OP_SSUB_SAT: {
+        ra_vreg a = lw_put_in_reg(ctx, lw_arg(ctx, inst, 0));
+        ra_vreg b = lw_put_in_reg(ctx, lw_arg(ctx, inst, 1));
+        bool add = op == CLIF_OP_UADD_SAT || op == CLIF_OP_SADD_SAT;
+        bool sign = op == CLIF_OP_SADD_SAT || op == CLIF_OP_SSUB_SAT;
+        ra_vreg sat, r = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+        if (sign) {
+            /* Overflow saturates toward a's sign: MAX ^ (a >> bits-1). */
+            ra_vreg e = x64_extended(ctx, a, bytes, true);
+            ra_vreg sg = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+            x64_shift_imm(ctx, X64_SAR_RM64_IMM8, sg, e, 63);
+            ra_vreg max = x64_const_reg(ctx, ((uint64_t)1 << (bytes * 8 - 1)) - 1);
+            sat = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+            x64_rmi rs = rmi_reg(sg);
+            x64_emit_alu(ctx, X64_ALU_XOR, 8, sat, max, &rs);
+        } else {
+            /* Loaded before the flags are set. */
+            sat = x64_const_reg(ctx, add ? ~(uint64_t)0 : 0);
+        }
+        alu_sized(ctx, add ? X64_ALU_ADD : X64_ALU_SUB, bytes, r, a, b);
+        x64_cmov(ctx, sign ? X64_CC_O : X64_CC_B, bytes == 8 ? 8 : 4, dst, sat, r);
+        return true;
+    }
+    case CLIF_OP_AVG_ROUND: {
+        ra_vreg a = lw_put_in_reg(ctx, lw_arg(ctx, inst, 0));
+        ra_vreg b = lw_put_in_reg(ctx, lw_arg(ctx, inst, 1));
+        /* (a | b) - ((a ^ b) >> 1), on zero-extended values. */
+        ra_vreg ea = x64_extended(ctx, a, bytes, false), eb = x64_extended(ctx, b, bytes, false);
+        ra_vreg o = lw_temp(ctx, RA_CLASS_INT, CLIF_I64), x = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+        ra_vreg h = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+        rb = rmi_reg(eb);
+        x64_emit_alu(ctx, X64_ALU_OR, 8, o, ea, &rb);
+        x64_emit_alu(ctx, X64_ALU_XOR, 8, x, ea, &rb);
+        x64_shift_imm(ctx, X64_SHR_RM64_IMM8, h, x, 1);
+        rb = rmi_reg(h);
+        x64_emit_alu(ctx, X64_ALU_SUB, 8, dst, o, &rb);
+        return true;
+    }
+    case CLIF_OP_NOP:
+    case CLIF_OP_SEQUENCE_POINT: return true;
     default: break;
     }
     char tn[32];
