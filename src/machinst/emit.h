@@ -30,6 +30,7 @@ typedef struct emit_ctx {
     mc_label *const_labels; /* per vcode constant */
     uint32_t cur_block;
     uint32_t next_block; /* lowered block emitted next, CLIF_NONE at the end */
+    uint32_t *final;     /* per block: the block branches to it reach (jump threading) */
     VEC(emit_trap) traps;
     /* Listing (when requested): one line per emitted instruction. */
     bool want_listing;
