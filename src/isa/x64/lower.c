@@ -537,19 +537,16 @@ bool x64_lower_jump(lower_ctx *ctx) {
 bool x64_lower_inst(lower_ctx *ctx, clif_inst inst) {
     clif_opcode op = lw_opcode(ctx, inst);
     const clif_opcode_info *info = clif_opcode_info_of(op);
-    /* Vector types are not lowered by this backend yet. */
-    for (uint32_t k = 0; k < lw_num_results(ctx, inst); k++) {
-        clif_type t = lw_type(ctx, lw_result(ctx, inst, k));
-        if (clif_type_is_vector(t) || clif_type_is_dynamic(t))
-            return x64_unsupported_type(ctx, inst, t);
+    bool term = info->flags & (CLIF_OPF_TERM | CLIF_OPF_BRANCH) && !(info->flags & CLIF_OPF_CALL);
+    /* Vector values go to lower_simd.c, except through jumps and returns. */
+    for (uint32_t k = 0; k < lw_num_results(ctx, inst) + lw_num_args(ctx, inst); k++) {
+        uint32_t nr = lw_num_results(ctx, inst);
+        clif_type t = lw_type(ctx, k < nr ? lw_result(ctx, inst, k) : lw_arg(ctx, inst, k - nr));
+        if (clif_type_is_dynamic(t)) return x64_unsupported_type(ctx, inst, t);
+        if (clif_type_is_vector(t) && !term && !(info->flags & CLIF_OPF_CALL))
+            return x64_lower_simd(ctx, inst);
     }
-    for (uint32_t k = 0; k < lw_num_args(ctx, inst); k++) {
-        clif_type t = lw_type(ctx, lw_arg(ctx, inst, k));
-        if (clif_type_is_vector(t) || clif_type_is_dynamic(t))
-            return x64_unsupported_type(ctx, inst, t);
-    }
-    if (info->flags & (CLIF_OPF_TERM | CLIF_OPF_BRANCH) && !(info->flags & CLIF_OPF_CALL))
-        return x64_lower_branch(ctx, inst);
+    if (term) return x64_lower_branch(ctx, inst);
     switch (op) {
     case CLIF_OP_TRAPZ:
     case CLIF_OP_TRAPNZ:

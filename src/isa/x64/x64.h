@@ -50,6 +50,7 @@ bool x64_lower_float(lower_ctx *ctx, clif_inst inst);
 bool x64_lower_mem(lower_ctx *ctx, clif_inst inst);
 bool x64_lower_call(lower_ctx *ctx, clif_inst inst);
 bool x64_lower_branch(lower_ctx *ctx, clif_inst inst);
+bool x64_lower_simd(lower_ctx *ctx, clif_inst inst);
 
 /* ---- common lowering helpers (lower.c) ---- */
 
