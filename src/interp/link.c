@@ -17,18 +17,10 @@ static bool value_ok(const clif_func *f, uint32_t v) {
     return r < f->values.len && f->values.data[r].kind != VK_ALIAS;
 }
 
-static bool range_ok(const clif_func *f, uint32_t start, uint32_t n) {
-    return start <= f->pool.len && n <= f->pool.len - start;
-}
-
-static bool range_ok_items(const clif_func *f, uint32_t start, uint32_t n) {
-    return start <= f->extable_items.len && n <= f->extable_items.len - start;
-}
-
 static clif_error *check_block_call(const clif_func *f, uint32_t bc, bool allow_refs) {
     if (bc >= f->block_calls.len) return bad(f, "block call out of range");
     const block_call *c = &f->block_calls.data[bc];
-    if (c->block >= f->blocks.len || !range_ok(f, c->args, c->nargs))
+    if (c->block >= f->blocks.len || !ir_range_ok(c->args, c->nargs, f->pool.len))
         return bad(f, "branch target out of range");
     if (!f->blocks.data[c->block].in_layout) return bad(f, "branch to a block outside the layout");
     if (c->nargs != f->blocks.data[c->block].nparams)
@@ -48,7 +40,8 @@ static clif_error *validate(const clif_func *f) {
     for (clif_block b = f->first_block; b != CLIF_NONE; b = f->blocks.data[b].next) {
         if (b >= f->blocks.len || guard++ > f->blocks.len) return bad(f, "broken block layout");
         const block_data *bd = &f->blocks.data[b];
-        if (!range_ok(f, bd->params, bd->nparams)) return bad(f, "block parameters out of range");
+        if (!ir_range_ok(bd->params, bd->nparams, f->pool.len))
+            return bad(f, "block parameters out of range");
         for (uint32_t k = 0; k < bd->nparams; k++)
             if (f->pool.data[bd->params + k] >= f->values.len)
                 return bad(f, "block parameter out of range");
@@ -58,7 +51,8 @@ static clif_error *validate(const clif_func *f) {
                 return bad(f, "broken instruction layout");
             const inst_data *d = &f->insts.data[i];
             if (d->opcode == 0 || d->opcode >= CLIF_OP_COUNT) return bad(f, "invalid opcode");
-            if (!range_ok(f, d->args, d->nargs) || !range_ok(f, d->results, d->nresults))
+            if (!ir_range_ok(d->args, d->nargs, f->pool.len) ||
+                !ir_range_ok(d->results, d->nresults, f->pool.len))
                 return bad(f, "operands out of range");
             for (uint32_t k = 0; k < d->nargs; k++)
                 if (!value_ok(f, f->pool.data[d->args + k])) return bad(f, "operand out of range");
@@ -87,7 +81,7 @@ static clif_error *validate(const clif_func *f) {
                 if (d->ent >= f->extables.len) return bad(f, "exception table out of range");
                 const extable_data *et = &f->extables.data[d->ent];
                 e = check_block_call(f, et->normal, true);
-                if (!e && !range_ok_items(f, et->items, et->nitems))
+                if (!e && !ir_range_ok(et->items, et->nitems, f->extable_items.len))
                     return bad(f, "exception table items out of range");
                 for (uint32_t k = 0; k < et->nitems && !e; k++) {
                     const extable_item *it = &f->extable_items.data[et->items + k];
@@ -150,10 +144,12 @@ clif_error *in_prepare(clif_interp *in, const clif_func *f, in_prep **out) {
             p->vmctx = (int32_t)k;
             break;
         }
-    for (uint32_t v = 0; v < f->values.len && !p->wide; v++) {
-        clif_type t = f->values.data[v].type;
-        p->wide = clif_type_bits(t) > 128;
-    }
+    /* Types beyond 128 bits (values, or a recorded controlling type of an
+     * unverified function) make every instruction check its types. */
+    for (uint32_t v = 0; v < f->values.len && !p->wide; v++)
+        p->wide = clif_type_bits(f->values.data[v].type) > 128;
+    for (uint32_t i = 0; i < f->insts.len && !p->wide; i++)
+        p->wide = clif_type_bits(f->insts.data[i].ctrl) > 128;
     vec_push(in->preps, p);
     *out = p;
     return NULL;

@@ -6,6 +6,11 @@
 
 clif_func *clif_func_new(void) {
     clif_func *f = cl_xcalloc(1, sizeof *f);
+    /* The arrays that ranges point into are never NULL, so an empty range
+     * (pool_at(f, 0) with no parameters) is still a valid pointer. */
+    vec_reserve(f->pool, 1);
+    vec_reserve(f->abi_params, 1);
+    vec_reserve(f->const_bytes, 1);
     clif_func_clear(f);
     return f;
 }

@@ -159,6 +159,13 @@ struct clif_func {
     clif_block first_block, last_block;
 };
 
+/* Whether [start, start + n) lies within an array of len entries. Passes
+ * that follow the ranges of a function they did not build (verifier, writer,
+ * interpreter) check each one with this before reading. */
+static inline bool ir_range_ok(uint32_t start, uint32_t n, uint32_t len) {
+    return start <= len && n <= len - start;
+}
+
 /* Pool access. */
 static inline uint32_t *pool_at(const clif_func *f, uint32_t start) {
     return f->pool.data + start;

@@ -43,7 +43,7 @@ static void check_results(vf_ctx *cx, clif_inst i, const sig_data *sig) {
 static void check_return_types(vf_ctx *cx, clif_inst i, const uint32_t *vals,
                                const clif_abi_param *abi, uint32_t n, const char *message) {
     const clif_func *f = cx->f;
-    const clif_abi_param *want = f->abi_params.data + f->sig.returns;
+    const clif_abi_param *want = vf_sig_returns(f, &f->sig);
     if (n != f->sig.nreturns) {
         vf_report(cx, i, CLIF_NONE, "%s", message);
         return;

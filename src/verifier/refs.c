@@ -6,10 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static bool in_range(uint64_t start, uint64_t n, uint32_t len) {
-    return start + n <= len;
-}
-
 static bool sig_ok(const clif_func *f, clif_sig_ref s) {
     return s < f->sigs.len && f->sigs.data[s].used;
 }
@@ -42,20 +38,20 @@ static void check_inst_ranges(vf_ctx *cx) {
             vf_fatal(cx, i, CLIF_NONE, "invalid opcode %u", (unsigned)d->opcode);
             continue;
         }
-        if (!in_range(d->args, d->nargs, f->pool.len))
+        if (!ir_range_ok(d->args, d->nargs, f->pool.len))
             vf_fatal(cx, i, CLIF_NONE, "argument list out of range");
-        if (!in_range(d->results, d->nresults, f->pool.len))
+        if (!ir_range_ok(d->results, d->nresults, f->pool.len))
             vf_fatal(cx, i, CLIF_NONE, "result list out of range");
         uint8_t fmt = vf_info(d)->format;
-        if ((fmt == CLIF_FMT_JUMP && !in_range(d->ent, 1, f->block_calls.len)) ||
-            (fmt == CLIF_FMT_BRIF && !in_range(d->ent, 2, f->block_calls.len)))
+        if ((fmt == CLIF_FMT_JUMP && !ir_range_ok(d->ent, 1, f->block_calls.len)) ||
+            (fmt == CLIF_FMT_BRIF && !ir_range_ok(d->ent, 2, f->block_calls.len)))
             vf_fatal(cx, i, CLIF_NONE, "block call out of range");
     }
 }
 
 static bool sig_ranges_ok(const clif_func *f, const sig_data *s) {
-    return in_range(s->params, s->nparams, f->abi_params.len) &&
-           in_range(s->returns, s->nreturns, f->abi_params.len);
+    return ir_range_ok(s->params, s->nparams, f->abi_params.len) &&
+           ir_range_ok(s->returns, s->nreturns, f->abi_params.len);
 }
 
 static bool name_ok(const clif_func *f, const name_data *nm) {
@@ -67,14 +63,14 @@ void vf_check_ranges(vf_ctx *cx) {
     check_inst_ranges(cx);
     if (cx->fatal) return;
     for (clif_block b = 0; b < f->blocks.len; b++)
-        if (!in_range(f->blocks.data[b].params, f->blocks.data[b].nparams, f->pool.len))
+        if (!ir_range_ok(f->blocks.data[b].params, f->blocks.data[b].nparams, f->pool.len))
             vf_fatal(cx, CLIF_NONE, b, "parameter list out of range");
     for (uint32_t k = 0; k < f->block_calls.len; k++)
-        if (!in_range(f->block_calls.data[k].args, f->block_calls.data[k].nargs, f->pool.len))
+        if (!ir_range_ok(f->block_calls.data[k].args, f->block_calls.data[k].nargs, f->pool.len))
             vf_fatal(cx, CLIF_NONE, CLIF_NONE, "block call %u: argument list out of range", k);
     for (uint32_t k = 0; k < f->jump_tables.len; k++)
-        if (!in_range(f->jump_tables.data[k].calls, f->jump_tables.data[k].ncalls,
-                      f->block_calls.len) ||
+        if (!ir_range_ok(f->jump_tables.data[k].calls, f->jump_tables.data[k].ncalls,
+                         f->block_calls.len) ||
             f->jump_tables.data[k].ncalls == 0)
             vf_fatal(cx, CLIF_NONE, CLIF_NONE, "jt%u: block call list out of range", k);
     if (!sig_ranges_ok(f, &f->sig))
@@ -85,7 +81,7 @@ void vf_check_ranges(vf_ctx *cx) {
     for (uint32_t k = 0; k < f->extables.len; k++) {
         const extable_data *et = &f->extables.data[k];
         bool ok = et->normal < f->block_calls.len &&
-                  in_range(et->items, et->nitems, f->extable_items.len);
+                  ir_range_ok(et->items, et->nitems, f->extable_items.len);
         for (uint32_t j = 0; ok && j < et->nitems; j++) {
             const extable_item *it = &f->extable_items.data[et->items + j];
             ok = it->kind <= EXI_CONTEXT &&
@@ -94,7 +90,7 @@ void vf_check_ranges(vf_ctx *cx) {
         if (!ok) vf_fatal(cx, CLIF_NONE, CLIF_NONE, "extable%u: entries out of range", k);
     }
     for (uint32_t k = 0; k < f->constants.len; k++)
-        if (!in_range(f->constants.data[k].bytes, f->constants.data[k].len, f->const_bytes.len))
+        if (!ir_range_ok(f->constants.data[k].bytes, f->constants.data[k].len, f->const_bytes.len))
             vf_fatal(cx, CLIF_NONE, CLIF_NONE, "const%u: data out of range", k);
     if (!name_ok(f, &f->name)) vf_fatal(cx, CLIF_NONE, CLIF_NONE, "function: name out of range");
     for (uint32_t k = 0; k < f->ext_funcs.len; k++)

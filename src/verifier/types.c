@@ -133,6 +133,27 @@ static void check_results(vf_ctx *cx, clif_inst i, const inst_data *d, clif_type
     }
 }
 
+/* The controlling type an instruction records (which the interpreter and the
+ * backends read) must be the one its opcode derives: none for an opcode that
+ * is not polymorphic, else the type of the designated operand. Cranelift
+ * derives it every time; this IR stores it, so a function built or changed
+ * through the API can disagree. */
+static bool check_recorded_ctrl(vf_ctx *cx, clif_inst i, const inst_data *d, clif_type T) {
+    const clif_opcode_info *info = vf_info(d);
+    if (info->ctrl == CLIF_CTRL_NONE && d->ctrl != CLIF_TYPE_INVALID) {
+        vf_report(cx, i, CLIF_NONE,
+                  "records controlling type %s, but its opcode is not polymorphic",
+                  vf_type(d->ctrl).s);
+        return false;
+    }
+    if (info->ctrl >= CLIF_CTRL_ARG0 && d->ctrl != T) {
+        vf_report(cx, i, CLIF_NONE, "records controlling type %s, but operand %u has type %s",
+                  vf_type(d->ctrl).s, (unsigned)(info->ctrl - CLIF_CTRL_ARG0), vf_type(T).s);
+        return false;
+    }
+    return true;
+}
+
 void vf_check_types(vf_ctx *cx, clif_inst i) {
     const clif_func *f = cx->f;
     const inst_data *d = &f->insts.data[i];
@@ -143,6 +164,7 @@ void vf_check_types(vf_ctx *cx, clif_inst i) {
                   vf_type(T).s, typeset_desc[info->typeset]);
         return;
     }
+    if (!check_recorded_ctrl(cx, i, d, T)) return;
     if (!(info->flags & CLIF_OPF_CALL)) check_results(cx, i, d, T);
     check_fixed_args(cx, i, d, T);
 }

@@ -32,7 +32,7 @@ void wr_name(strbuf *sb, const clif_func *f, const name_data *n) {
 }
 
 static void write_abi_params(strbuf *sb, const clif_func *f, uint32_t first, uint32_t n) {
-    if (!wr_range_ok(first, n, f->abi_params.len)) {
+    if (!ir_range_ok(first, n, f->abi_params.len)) {
         sb_puts(sb, "invalid");
         return;
     }
@@ -169,10 +169,11 @@ static bool write_preamble(strbuf *sb, const clif_func *f, const wr_consts *cons
     }
     for (uint32_t i = 0; i < f->constants.len; i++) {
         if (!consts->declare[i]) continue;
-        const constant_data *c = &f->constants.data[i];
         sb_printf(sb, "    const%u = ", consts->num[i]);
-        if (wr_range_ok(c->bytes, c->len, f->const_bytes.len))
-            imm_write_bytes(sb, f->const_bytes.data + c->bytes, c->len);
+        uint32_t len;
+        const uint8_t *bytes = wr_constant_bytes(f, i, &len);
+        if (bytes || f->constants.data[i].len == 0)
+            imm_write_bytes(sb, bytes, len);
         else
             sb_puts(sb, "invalid");
         sb_putc(sb, '\n');
@@ -233,7 +234,7 @@ static void write_block(strbuf *sb, const clif_func *f, const wr_consts *consts,
                         clif_block b) {
     const block_data *bd = &f->blocks.data[b];
     sb_printf(sb, "block%u", b);
-    uint32_t nparams = wr_range_ok(bd->params, bd->nparams, f->pool.len) ? bd->nparams : 0;
+    uint32_t nparams = ir_range_ok(bd->params, bd->nparams, f->pool.len) ? bd->nparams : 0;
     if (nparams != bd->nparams) sb_puts(sb, "(invalid)");
     if (nparams) {
         sb_putc(sb, '(');
@@ -255,7 +256,7 @@ static void write_block(strbuf *sb, const clif_func *f, const wr_consts *consts,
         wr_inst(sb, f, consts, i, true);
         sb_putc(sb, '\n');
         const inst_data *d = &f->insts.data[i];
-        if (!wr_range_ok(d->results, d->nresults, f->pool.len)) continue;
+        if (!ir_range_ok(d->results, d->nresults, f->pool.len)) continue;
         for (uint32_t k = 0; k < d->nresults; k++)
             write_aliases(sb, f, m, f->pool.data[d->results + k]);
     }

@@ -6,12 +6,9 @@
 #include "ir/function.h"
 #include "support/strbuf.h"
 
-/* Whether [start, start+n) lies within an array of len entries. The writer
- * checks every range it follows, so a malformed function prints as text that
- * says `invalid` instead of reading out of bounds. */
-static inline bool wr_range_ok(uint32_t start, uint32_t n, uint32_t len) {
-    return start <= len && n <= len - start;
-}
+/* The writer checks every range it follows (ir_range_ok), so a malformed
+ * function prints as text that says `invalid` instead of reading out of
+ * bounds. */
 
 /* Entity names: v7, block3, ...; a block argument is a value, retN or exnN. */
 void wr_type(strbuf *sb, clif_type t);
@@ -38,6 +35,9 @@ typedef struct wr_consts {
 } wr_consts;
 void wr_consts_init(wr_consts *c, const clif_func *f);
 void wr_consts_free(wr_consts *c);
+/* The bytes of constant c and their count; NULL (and 0) when c or its range
+ * is invalid or it is empty. */
+const uint8_t *wr_constant_bytes(const clif_func *f, uint32_t c, uint32_t *len);
 
 /* The controlling type of an instruction (invalid when it has none). */
 clif_type wr_ctrl_type(const clif_func *f, const inst_data *d);

@@ -35,7 +35,7 @@ void wr_block_call(strbuf *sb, const clif_func *f, uint32_t call) {
     const block_call *bc = &f->block_calls.data[call];
     sb_printf(sb, "block%u", bc->block);
     if (bc->nargs == 0) return;
-    if (!wr_range_ok(bc->args, bc->nargs, f->pool.len)) {
+    if (!ir_range_ok(bc->args, bc->nargs, f->pool.len)) {
         sb_puts(sb, "(invalid)");
         return;
     }
@@ -90,7 +90,7 @@ clif_type wr_ctrl_type(const clif_func *f, const inst_data *d) {
         return r < f->values.len ? f->values.data[r].type : CLIF_TYPE_INVALID;
     }
     uint32_t k = (uint32_t)(info->ctrl - CLIF_CTRL_ARG0);
-    if (k >= d->nargs || !wr_range_ok(d->args, k + 1, f->pool.len)) return CLIF_TYPE_INVALID;
+    if (k >= d->nargs || !ir_range_ok(d->args, k + 1, f->pool.len)) return CLIF_TYPE_INVALID;
     clif_value v = f->pool.data[d->args + k];
     return v < f->values.len ? f->values.data[v].type : CLIF_TYPE_INVALID;
 }
@@ -156,14 +156,13 @@ static void write_ieee(strbuf *sb, const inst_data *d, unsigned width) {
     imm_write_ieee(sb, width, d->imm, 0);
 }
 
-static const uint8_t *constant_bytes(const clif_func *f, uint32_t c, uint32_t *len) {
-    if (c >= f->constants.len ||
-        !wr_range_ok(f->constants.data[c].bytes, f->constants.data[c].len, f->const_bytes.len)) {
-        *len = 0;
-        return NULL;
-    }
-    *len = f->constants.data[c].len;
-    return f->const_bytes.data + f->constants.data[c].bytes;
+const uint8_t *wr_constant_bytes(const clif_func *f, uint32_t c, uint32_t *len) {
+    *len = 0;
+    if (c >= f->constants.len) return NULL;
+    const constant_data *k = &f->constants.data[c];
+    if (k->len == 0 || !ir_range_ok(k->bytes, k->len, f->const_bytes.len)) return NULL;
+    *len = k->len;
+    return f->const_bytes.data + k->bytes;
 }
 
 /* `sig0, block1(ret0), [ tag1: block2(exn0), default: block3, context v4 ]` */
@@ -174,7 +173,7 @@ static void write_extable(strbuf *sb, const clif_func *f, uint32_t et) {
     }
     const extable_data *x = &f->extables.data[et];
     sb_printf(sb, "sig%u, ", x->sig);
-    if (!wr_range_ok(x->items, x->nitems, f->extable_items.len)) {
+    if (!ir_range_ok(x->items, x->nitems, f->extable_items.len)) {
         sb_puts(sb, "invalid");
         return;
     }
@@ -236,7 +235,7 @@ static void write_operands(strbuf *sb, const clif_func *f, const wr_consts *c, c
         break;
     case CLIF_FMT_SHUFFLE: {
         uint32_t len;
-        const uint8_t *mask = constant_bytes(f, d->ent, &len);
+        const uint8_t *mask = wr_constant_bytes(f, d->ent, &len);
         write_fixed(sb, f, d, 2);
         sb_puts(sb, ", ");
         imm_write_bytes(sb, mask, len);
@@ -270,7 +269,7 @@ static void write_operands(strbuf *sb, const clif_func *f, const wr_consts *c, c
         write_fixed(sb, f, d, 1);
         sb_puts(sb, ", ");
         if (d->ent >= f->jump_tables.len || f->jump_tables.data[d->ent].ncalls == 0 ||
-            !wr_range_ok(f->jump_tables.data[d->ent].calls, f->jump_tables.data[d->ent].ncalls,
+            !ir_range_ok(f->jump_tables.data[d->ent].calls, f->jump_tables.data[d->ent].ncalls,
                          f->block_calls.len)) {
             sb_printf(sb, "jt%u", d->ent);
             break;
@@ -395,7 +394,7 @@ static void comment_constant(strbuf *sb, const clif_func *f, const wr_consts *c,
     case CLIF_FMT_UNARY_IEEE64: write_ieee(sb, d, 64); break;
     default: {
         uint32_t len;
-        const uint8_t *b = constant_bytes(f, d->ent, &len);
+        const uint8_t *b = wr_constant_bytes(f, d->ent, &len);
         if (d->opcode == CLIF_OP_F128CONST && len == 16) {
             sb_putc(sb, ' ');
             uint64_t lo = 0, hi = 0;
@@ -416,7 +415,7 @@ static void comment_block_call(strbuf *sb, const clif_func *f, const wr_consts *
                                const char **sep) {
     if (call >= f->block_calls.len) return;
     const block_call *bc = &f->block_calls.data[call];
-    if (!wr_range_ok(bc->args, bc->nargs, f->pool.len)) return;
+    if (!ir_range_ok(bc->args, bc->nargs, f->pool.len)) return;
     for (uint32_t k = 0; k < bc->nargs; k++) {
         uint32_t a = f->pool.data[bc->args + k];
         if (CLIF_BLOCKARG_IS_VALUE(a)) comment_constant(sb, f, c, a, sep);
@@ -433,7 +432,7 @@ static void write_comments(strbuf *sb, const clif_func *f, const wr_consts *c, c
     if (fmt == CLIF_FMT_TRY_CALL || fmt == CLIF_FMT_TRY_CALL_INDIRECT) {
         if (d->ent >= f->extables.len) return;
         const extable_data *x = &f->extables.data[d->ent];
-        if (!wr_range_ok(x->items, x->nitems, f->extable_items.len)) return;
+        if (!ir_range_ok(x->items, x->nitems, f->extable_items.len)) return;
         for (uint32_t k = 0; k < x->nitems; k++) { /* catch targets, then the normal return */
             const extable_item *it = &f->extable_items.data[x->items + k];
             if (it->kind != EXI_CONTEXT) comment_block_call(sb, f, c, it->call, &sep);
@@ -446,7 +445,7 @@ static void write_comments(strbuf *sb, const clif_func *f, const wr_consts *c, c
         return;
     }
     uint32_t n, first = ir_inst_block_calls(f, d, &n);
-    if (!wr_range_ok(first, n, f->block_calls.len)) return;
+    if (!ir_range_ok(first, n, f->block_calls.len)) return;
     for (uint32_t k = 0; k < n; k++)
         comment_block_call(sb, f, c, first + k, &sep);
 }
@@ -455,8 +454,8 @@ static void write_comments(strbuf *sb, const clif_func *f, const wr_consts *c, c
 
 void wr_inst(strbuf *sb, const clif_func *f, const wr_consts *c, clif_inst i, bool in_layout) {
     const inst_data *d = &f->insts.data[i];
-    if (!wr_range_ok(d->args, d->nargs, f->pool.len) ||
-        !wr_range_ok(d->results, d->nresults, f->pool.len)) {
+    if (!ir_range_ok(d->args, d->nargs, f->pool.len) ||
+        !ir_range_ok(d->results, d->nresults, f->pool.len)) {
         sb_printf(sb, "invalid (inst%u: value lists out of range)", i);
         return;
     }

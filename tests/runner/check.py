@@ -4,7 +4,8 @@ files each state the line the runner must print for them in a first-line
 comment (`; expect: PASS`, `; expect: FAIL <line>: <text>`,
 `; expect: SKIP <text>`; the text must start the reason) and optionally
 `; expect-output: <line>` for printed output; then checks the watchdog and
-the fuel limit on hang/loop.clif, and the formats of `verify` and `interpret`.
+the fuel limit on hang/loop.clif, the formats of `verify` and `interpret`,
+and the error of `compile` for a bad target line (targets/).
 
 usage: check.py CLIF_UTIL RUNNER_DIR"""
 import os
@@ -85,6 +86,12 @@ expect(code == 0 and out.count("function %") == 2, f"cat: {code} `{out.strip()}`
 parse = os.path.join(cases, "fail-parse.clif")
 code, out, err = run("cat", parse)
 expect(code == 1 and re.match(rf"^{re.escape(parse)}:7:\d+: ", err), f"cat parse error: `{err.strip()}`")
+
+# compile: a bad target line is an error at that line, naming the whole flag.
+longflag = os.path.join(here, "targets", "long-flag.clif")
+code, out, err = run("compile", longflag)
+expect(code == 1 and re.match(rf"^{re.escape(longflag)}:4:1: unknown setting 'has_x{{150}}' ", err),
+       f"compile target error: {code} `{err.strip()}`")
 
 for p in problems:
     print("problem:", p)

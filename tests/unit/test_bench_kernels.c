@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cranelift.h"
+#include "runtests_util.h"
 
 #ifndef CLIF_SOURCE_DIR
 #error "CLIF_SOURCE_DIR must name the project folder"
@@ -30,27 +31,6 @@ static const kernel kernels[] = {
     {"nbody", 2660952370u},  {"sha256", 2566654094u}, {"qsort", 1254157404u},
     {"mandel", 1681147336u}, {"hashtab", 588723328u},
 };
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    char *buf = NULL;
-    size_t cap = 0;
-    *len = 0;
-    for (;;) {
-        if (*len + 4096 + 1 > cap) {
-            cap = 2 * cap + 8192;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        size_t n = fread(buf + *len, 1, cap - *len - 1, fp);
-        if (n == 0) break;
-        *len += n;
-    }
-    fclose(fp);
-    buf[*len] = 0;
-    return buf;
-}
 
 static const clif_test_function *find(const clif_test_file *tf, const char *name) {
     for (uint32_t i = 0; i < tf->nfunctions; i++) {
@@ -88,7 +68,7 @@ static void test_kernel(void **state) {
     char path[1024];
     snprintf(path, sizeof path, "%s/bench/kernels/%s.clif", CLIF_SOURCE_DIR, k->name);
     size_t len = 0;
-    char *text = read_file(path, &len);
+    char *text = rt_read_file(path, &len);
     if (!text) fail_msg("cannot read %s", path);
     clif_test_file *tf = NULL;
     clif_error *err = clif_parse_test_file(text, len, path, &tf);

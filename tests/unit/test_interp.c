@@ -1002,6 +1002,31 @@ static void test_f128_and_unsupported(void **state) {
     clif_error_free(e);
     clif_interp_free(in);
     clif_func_free(x.f);
+
+    /* An unverified function whose store records a 256-bit controlling type
+     * for an i64 value: unsupported, not 32 bytes written from a 16-byte
+     * value. */
+    clif_type i64 = CLIF_I64;
+    x = begin("wide_store", &i64, 1, NULL, 0);
+    clif_stack_slot ss = clif_create_stack_slot(x.f, 32, 0);
+    clif_value addr = clif_ins_stack_addr(x.f, x.b, CLIF_I64, ss, 0);
+    clif_value sa[2] = {x.p[0], addr};
+    clif_inst_desc st = {.opcode = CLIF_OP_STORE,
+                         .ctrl_type = clif_type_vector(CLIF_I64, 2),
+                         .args = sa,
+                         .nargs = 2};
+    clif_build(x.f, x.b, &st);
+    clif_ins_return(x.f, x.b, NULL, 0);
+    assert_non_null(e = clif_verify(x.f, NULL)); /* the verifier rejects it */
+    clif_error_free(e);
+    in = clif_interp_new();
+    clif_data_value arg = dv(CLIF_I64, 7);
+    e = clif_interp_call(in, x.f, &arg, 1, NULL, 0, &nout);
+    assert_non_null(e);
+    assert_int_equal(clif_error_get_kind(e), CLIF_ERR_UNSUPPORTED);
+    clif_error_free(e);
+    clif_interp_free(in);
+    clif_func_free(x.f);
 }
 
 static void test_simd(void **state) {

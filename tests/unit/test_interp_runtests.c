@@ -11,54 +11,25 @@
  * The folder is CLIF_RUNTESTS_DIR (environment, else the CMake definition);
  * when it is missing the program exits with 77, which ctest reports as
  * skipped. */
-#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cranelift.h"
-
-#ifndef CLIF_RUNTESTS_DIR
-#define CLIF_RUNTESTS_DIR ""
-#endif
+#include "runtests_util.h"
 
 /* Run-only files that may fail: their expectations hold on one ISA only. */
 #define MAX_FAILING_RUN_ONLY_FILES 2
-
-static const char *runtests_dir(void) {
-    const char *dir = getenv("CLIF_RUNTESTS_DIR");
-    return dir && *dir ? dir : CLIF_RUNTESTS_DIR;
-}
 
 typedef struct tally {
     uint32_t files, commands, passed;
     uint32_t interp_files, interp_failed_files, run_only_failed_files;
 } tally;
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, fp)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *grown = realloc(buf, cap *= 2);
-            if (!grown) free(buf);
-            buf = grown;
-        }
-    }
-    fclose(fp);
-    *len = n;
-    return buf;
-}
 
 static bool has_test(const clif_test_file *tf, const char *name) {
     size_t n = strlen(name);
@@ -107,7 +78,7 @@ static bool run_command(const char *path, const clif_test_file *tf, uint32_t fi,
 
 static void check_file(const char *path, tally *t) {
     size_t len = 0;
-    char *text = read_file(path, &len);
+    char *text = rt_read_file(path, &len);
     assert_non_null(text);
     t->files++;
     clif_test_file *tf = NULL;
@@ -135,40 +106,14 @@ static void check_file(const char *path, tally *t) {
     clif_test_file_free(tf);
 }
 
-static bool ends_with(const char *s, const char *suffix) {
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
 static void test_runtests_interpret(void **state) {
-    (void)state;
-    struct stat st;
     tally t = {0};
-    char **todo = malloc(sizeof *todo); /* folders to visit: a worklist */
-    size_t ntodo = 1, cap = 1;
-    todo[0] = strdup(runtests_dir());
-    while (ntodo) {
-        char *dir = todo[--ntodo];
-        DIR *d = opendir(dir);
-        assert_non_null(d);
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            if (de->d_name[0] == '.') continue;
-            size_t n = strlen(dir) + strlen(de->d_name) + 2;
-            char *path = malloc(n);
-            snprintf(path, n, "%s/%s", dir, de->d_name);
-            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-                if (ntodo == cap) todo = realloc(todo, (cap *= 2) * sizeof *todo);
-                todo[ntodo++] = path;
-                continue;
-            }
-            if (ends_with(path, ".clif")) check_file(path, &t);
-            free(path);
-        }
-        closedir(d);
-        free(dir);
-    }
-    free(todo);
+    rt_paths files;
+    rt_collect_clif(*state, &files);
+    assert_int_equal(files.unreadable, 0);
+    for (uint32_t i = 0; i < files.n; i++)
+        check_file(files.paths[i], &t);
+    rt_paths_free(&files);
     printf("interpreter over the runtests: %u files (%u with `test interpret`), %u of %u run "
            "commands hold; failing files: %u interpret, %u run-only\n",
            t.files, t.interp_files, t.passed, t.commands, t.interp_failed_files,
@@ -180,13 +125,9 @@ static void test_runtests_interpret(void **state) {
 }
 
 int main(void) {
-    struct stat st;
-    const char *dir = runtests_dir();
-    if (!*dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        printf("runtests folder missing: '%s' (set CLIF_RUNTESTS_DIR); interpreter NOT checked\n",
-               dir);
-        return 77; /* ctest: skipped (SKIP_RETURN_CODE) */
-    }
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_runtests_interpret)};
+    const char *dir = rt_runtests_dir("interpreter NOT checked");
+    if (!dir) return 77; /* ctest: skipped (SKIP_RETURN_CODE) */
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_prestate(test_runtests_interpret, (void *)dir)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

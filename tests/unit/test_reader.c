@@ -1,23 +1,17 @@
 /* Unit tests: the CLIF reader (lexer, preamble, instructions, run commands,
  * errors, limits) and every file of Cranelift's runtests. */
-#define _POSIX_C_SOURCE 200809L /* opendir, stat, strdup */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cranelift.h"
 #include "ir/function.h"
-
-#ifndef CLIF_RUNTESTS_DIR
-#define CLIF_RUNTESTS_DIR ""
-#endif
+#include "runtests_util.h"
 
 /* ---- helpers ---- */
 
@@ -926,65 +920,6 @@ static void test_mutations(void **state) {
 
 /* ---- the runtests ---- */
 
-static char *read_file(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, fp);
-    fclose(fp);
-    return buf;
-}
-
-/* Collects the .clif files under dir (one level of subfolders, no recursion). */
-static uint32_t collect_clif(const char *dir, char ***out) {
-    char **paths = NULL;
-    uint32_t n = 0, cap = 0;
-    char *dirs[64];
-    uint32_t ndirs = 0;
-    dirs[ndirs++] = strdup(dir);
-    for (uint32_t d = 0; d < ndirs; d++) {
-        DIR *dp = opendir(dirs[d]);
-        if (!dp) continue;
-        struct dirent *de;
-        while ((de = readdir(dp))) {
-            if (de->d_name[0] == '.') continue;
-            size_t need = strlen(dirs[d]) + strlen(de->d_name) + 2;
-            char *path = malloc(need);
-            snprintf(path, need, "%s/%s", dirs[d], de->d_name);
-            struct stat st;
-            size_t nl = strlen(de->d_name);
-            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && ndirs < 64) {
-                dirs[ndirs++] = path;
-            } else if (nl > 5 && strcmp(de->d_name + nl - 5, ".clif") == 0) {
-                if (n == cap) paths = realloc(paths, (cap = cap ? 2 * cap : 64) * sizeof *paths);
-                paths[n++] = path;
-            } else {
-                free(path);
-            }
-        }
-        closedir(dp);
-    }
-    for (uint32_t d = 0; d < ndirs; d++)
-        free(dirs[d]);
-    *out = paths;
-    return n;
-}
-
-/* The runtests folder, or NULL (after saying so) when it is missing. */
-static const char *runtests_dir(void) {
-    const char *dir = getenv("CLIF_RUNTESTS_DIR");
-    if (!dir || !*dir) dir = CLIF_RUNTESTS_DIR;
-    struct stat st;
-    if (!*dir || stat(dir, &st) != 0) {
-        printf("runtests folder missing: '%s' (set CLIF_RUNTESTS_DIR); not parsed\n", dir);
-        return NULL;
-    }
-    return dir;
-}
-
 /* Text -> IR -> text -> IR -> text: both texts must be identical. Returns
  * false (after printing both) when they differ or the printed text does not
  * parse. */
@@ -1021,17 +956,19 @@ static void test_round_trip(void **state) {
 
 static void test_runtests(void **state) {
     (void)state;
-    const char *dir = runtests_dir();
+    const char *dir = rt_runtests_dir("not parsed");
     if (!dir) skip(); /* reported as skipped, not passed */
-    char **paths;
-    uint32_t n = collect_clif(dir, &paths), ok = 0;
+    rt_paths files;
+    rt_collect_clif(dir, &files);
+    uint32_t n = files.n, ok = 0;
     uint64_t funcs = 0, runs = 0, trips = 0;
     for (uint32_t i = 0; i < n; i++) {
+        const char *path = files.paths[i];
         size_t len = 0;
-        char *text = read_file(paths[i], &len);
+        char *text = rt_read_file(path, &len);
         assert_non_null(text);
         clif_test_file *tf = NULL;
-        clif_error *e = clif_parse_test_file(text, len, paths[i], &tf);
+        clif_error *e = clif_parse_test_file(text, len, path, &tf);
         if (e) {
             char buf[512];
             printf("FAIL %s\n", clif_error_format(e, buf, sizeof buf));
@@ -1041,14 +978,13 @@ static void test_runtests(void **state) {
             funcs += tf->nfunctions;
             for (uint32_t k = 0; k < tf->nfunctions; k++) {
                 runs += tf->functions[k].nruns;
-                trips += round_trips(tf->functions[k].func, paths[i]);
+                trips += round_trips(tf->functions[k].func, path);
             }
             clif_test_file_free(tf);
         }
         free(text);
-        free(paths[i]);
     }
-    free(paths);
+    rt_paths_free(&files);
     printf("runtests: %u of %u files parse (%llu functions, %llu run commands); "
            "%llu functions round-trip through the writer\n",
            ok, n, (unsigned long long)funcs, (unsigned long long)runs, (unsigned long long)trips);

@@ -4,74 +4,17 @@
  * folder is CLIF_RUNTESTS_DIR (environment, else the CMake definition); when
  * it is missing the program says so and exits with 77, which ctest reports as
  * skipped, not passed. */
-#define _POSIX_C_SOURCE 200809L /* opendir, stat, strdup */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cranelift.h"
-
-#ifndef CLIF_RUNTESTS_DIR
-#define CLIF_RUNTESTS_DIR ""
-#endif
-
-static const char *runtests_dir(void) {
-    const char *dir = getenv("CLIF_RUNTESTS_DIR");
-    return dir && *dir ? dir : CLIF_RUNTESTS_DIR;
-}
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (buf) {
-        *len = fread(buf, 1, (size_t)n, fp);
-        buf[*len] = 0;
-    }
-    fclose(fp);
-    return buf;
-}
-
-/* The .clif files under dir and its subfolders (a worklist, no recursion). */
-static uint32_t collect_clif(const char *dir, char ***out) {
-    char **paths = NULL, *dirs[64];
-    uint32_t n = 0, cap = 0, ndirs = 0;
-    dirs[ndirs++] = strdup(dir);
-    for (uint32_t d = 0; d < ndirs; d++) {
-        DIR *dp = opendir(dirs[d]);
-        struct dirent *de;
-        while (dp && (de = readdir(dp))) {
-            if (de->d_name[0] == '.') continue;
-            size_t need = strlen(dirs[d]) + strlen(de->d_name) + 2, nl = strlen(de->d_name);
-            char *path = malloc(need);
-            snprintf(path, need, "%s/%s", dirs[d], de->d_name);
-            struct stat st;
-            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && ndirs < 64) {
-                dirs[ndirs++] = path;
-            } else if (nl > 5 && strcmp(de->d_name + nl - 5, ".clif") == 0) {
-                if (n == cap) paths = realloc(paths, (cap = cap ? 2 * cap : 64) * sizeof *paths);
-                paths[n++] = path;
-            } else {
-                free(path);
-            }
-        }
-        if (dp) closedir(dp);
-    }
-    for (uint32_t d = 0; d < ndirs; d++)
-        free(dirs[d]);
-    *out = paths;
-    return n;
-}
+#include "runtests_util.h"
 
 /* Every function of tf, written one after another, blank lines between. */
 static char *print_all(const clif_test_file *tf) {
@@ -116,7 +59,7 @@ static clif_test_file *parse(const char *text, size_t len, const char *path, con
 /* 0 when the file round-trips, else 1 (with a message). */
 static int check_file(const char *path, uint32_t *nfuncs) {
     size_t len = 0;
-    char *text = read_file(path, &len);
+    char *text = rt_read_file(path, &len);
     if (!text) {
         printf("FAIL %s: cannot read\n", path);
         return 1;
@@ -143,14 +86,12 @@ static int check_file(const char *path, uint32_t *nfuncs) {
 }
 
 static void test_runtests_roundtrip(void **state) {
-    (void)state;
-    char **paths;
-    uint32_t n = collect_clif(runtests_dir(), &paths), failed = 0, funcs = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        failed += (uint32_t)check_file(paths[i], &funcs);
-        free(paths[i]);
-    }
-    free(paths);
+    rt_paths files;
+    rt_collect_clif(*state, &files);
+    uint32_t n = files.n, failed = 0, funcs = 0;
+    for (uint32_t i = 0; i < n; i++)
+        failed += (uint32_t)check_file(files.paths[i], &funcs);
+    rt_paths_free(&files);
     printf("round trip: %u of %u runtest files (%u functions) print, read back and print the "
            "same\n",
            n - failed, n, funcs);
@@ -159,13 +100,9 @@ static void test_runtests_roundtrip(void **state) {
 }
 
 int main(void) {
-    struct stat st;
-    const char *dir = runtests_dir();
-    if (!*dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        printf("runtests folder missing: '%s' (set CLIF_RUNTESTS_DIR); round trip NOT checked\n",
-               dir);
-        return 77; /* ctest: skipped (SKIP_RETURN_CODE) */
-    }
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_runtests_roundtrip)};
+    const char *dir = rt_runtests_dir("round trip NOT checked");
+    if (!dir) return 77; /* ctest: skipped (SKIP_RETURN_CODE) */
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_prestate(test_runtests_roundtrip, (void *)dir)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,7 +111,9 @@ static clif_type vec_type(clif_type lane, unsigned lanes) {
 static void test_valid(void **state) {
     (void)state;
     clif_func *f = clif_func_new();
-    expect_ok(f); /* the empty function */
+    expect_ok(f);                              /* the empty function */
+    clif_ins_return(f, new_block(f), NULL, 0); /* no signature stored at all */
+    expect_ok(f);
     clif_func_free(f);
 
     f = func1(CLIF_I32, CLIF_I32);
@@ -309,6 +311,42 @@ static void test_operand_count(void **state) {
     clif_build(f, 0, &d);
     clif_ins_return(f, 0, a, 1);
     expect(f, 1, "inst0 (v1 = iadd.i32 v0, v0): expected 2 value operands, found 3");
+    clif_func_free(f);
+}
+
+/* The recorded controlling type must be the derived one: the interpreter and
+ * the backends read it (a store of an i64 value recorded as i64x4 would
+ * write 32 bytes). */
+static void test_recorded_ctrl(void **state) {
+    (void)state;
+    clif_func *f = func1(CLIF_I64, CLIF_TYPE_INVALID);
+    clif_value a[2] = {0, 0};
+    clif_inst_desc d = {
+        .opcode = CLIF_OP_STORE, .ctrl_type = vec_type(CLIF_I64, 4), .args = a, .nargs = 2};
+    clif_build(f, 0, &d);
+    clif_ins_return(f, 0, NULL, 0);
+    expect(f, 1,
+           "inst0 (store.i64x4 v0, v0): records controlling type i64x4, but operand 0 has "
+           "type i64");
+    f->insts.data[0].ctrl = CLIF_I64;
+    expect_ok(f);
+    f->insts.data[1].ctrl = CLIF_I32; /* return is not polymorphic */
+    expect(f, 1, "inst1 (return): records controlling type i32, but its opcode is not polymorphic");
+    clif_func_free(f);
+
+    /* atomic_cas takes its type from operand 1. */
+    f = func1(CLIF_I64, CLIF_I64);
+    clif_value c[3] = {0, 0, 0};
+    clif_inst_desc cas = {.opcode = CLIF_OP_ATOMIC_CAS, .args = c, .nargs = 3};
+    clif_value old = clif_inst_result(f, clif_build(f, 0, &cas), 0);
+    clif_ins_return(f, 0, &old, 1);
+    expect_ok(f);
+    f->insts.data[0].ctrl = CLIF_I32;
+    f->values.data[old].type = CLIF_I32;
+    expect(f, 2,
+           "inst0 (v1 = atomic_cas.i32 v0, v0, v0): records controlling type i32, but operand 1 "
+           "has type i64",
+           "inst1 (return v1): result 0 has type i32, must match function signature of i64");
     clif_func_free(f);
 }
 
@@ -1157,6 +1195,7 @@ int main(void) {
         cmocka_unit_test(test_invalid_value),
         cmocka_unit_test(test_invalid_entities),
         cmocka_unit_test(test_operand_count),
+        cmocka_unit_test(test_recorded_ctrl),
         cmocka_unit_test(test_results_belong),
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_alias),

@@ -663,6 +663,23 @@ static void test_malformed(void **state) {
     assert_non_null(strstr(text, "block0(invalid):"));
     free(text);
     clif_func_free(f);
+
+    /* Constants: an empty one (no byte stored at all) and one whose range
+     * lies outside the bytes. */
+    f = new_func("k", NULL, 0, NULL, 0, CLIF_CC_FAST);
+    b = new_block(f);
+    clif_constant empty = clif_create_constant(f, NULL, 0);
+    clif_inst_desc d = {.opcode = CLIF_OP_VCONST, .ctrl_type = I8X16, .entity = empty};
+    clif_build(f, b, &d);
+    clif_ins_return(f, b, NULL, 0);
+    text = clif_func_to_string(f);
+    assert_non_null(strstr(text, "    const0 = \n"));
+    free(text);
+    f->constants.data[empty].len = 16;
+    text = clif_func_to_string(f);
+    assert_non_null(strstr(text, "    const0 = invalid\n"));
+    free(text);
+    clif_func_free(f);
 }
 
 int main(void) {

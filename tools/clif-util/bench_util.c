@@ -72,15 +72,6 @@ bool cb_write_json(const char *dest, const cu_str *text) {
     return true;
 }
 
-/* Applies "name" (a flag: true) or "name=value". */
-static clif_error *apply(clif_isa *isa, const char *item) {
-    const char *eq = strchr(item, '=');
-    if (!eq) return clif_isa_set(isa, item, "true");
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - item), item);
-    return clif_isa_set(isa, name, eq + 1);
-}
-
 /* A fresh ISA of the -t name, else the host's. */
 static clif_error *base_isa(const cb_opts *o, clif_isa **out) {
     return o->target ? clif_isa_lookup(o->target, out) : clif_isa_host(out);
@@ -106,14 +97,9 @@ clif_error *cb_isa_for_file(const clif_test_file *tf, const cb_opts *o, clif_isa
         clif_isa_free(isa);
         return NULL;
     }
-    const clif_setting *set = t ? t->settings : tf->settings;
-    uint32_t nset = t ? t->nsettings : tf->nsettings;
-    for (uint32_t i = 0; !err && i < nset; i++)
-        err = clif_isa_set(isa, set[i].name, set[i].value);
-    for (uint32_t i = 0; !err && t && i < t->nflags; i++)
-        err = apply(isa, t->flags[i]);
+    err = cu_isa_configure(isa, tf, t);
     for (uint32_t i = 0; !err && i < o->sets.len; i++)
-        err = apply(isa, o->sets.data[i]);
+        err = cu_isa_apply(isa, o->sets.data[i]);
     if (err) {
         clif_isa_free(isa);
         return err;

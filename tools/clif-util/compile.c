@@ -4,19 +4,10 @@
  * function's size, or with --disasm its machine code, relocations and trap
  * sites. Exits 1 when a file does not parse or a function does not compile. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "clif/codegen.h"
 #include "cu.h"
-
-static clif_error *apply(clif_isa *isa, const char *item) {
-    const char *eq = strchr(item, '=');
-    if (!eq) return clif_isa_set(isa, item, "true");
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - item), item);
-    return clif_isa_set(isa, name, eq + 1);
-}
 
 static clif_error *isa_for(const clif_test_file *tf, const char *triple, clif_isa **out) {
     const clif_target *t = NULL;
@@ -37,12 +28,7 @@ static clif_error *isa_for(const clif_test_file *tf, const char *triple, clif_is
                       : t    ? clif_isa_lookup(t->isa, &isa)
                              : clif_isa_host(&isa);
     if (err) return err;
-    const clif_setting *set = t ? t->settings : tf->settings;
-    uint32_t nset = t ? t->nsettings : tf->nsettings;
-    for (uint32_t i = 0; !err && i < nset; i++)
-        err = clif_isa_set(isa, set[i].name, set[i].value);
-    for (uint32_t i = 0; !err && t && i < t->nflags; i++)
-        err = apply(isa, t->flags[i]);
+    err = cu_isa_configure(isa, tf, t);
     if (err) {
         clif_isa_free(isa);
         return err;
@@ -82,16 +68,51 @@ static void print_compiled(const clif_func *f, const clif_compiled *c, bool disa
     }
 }
 
+typedef struct compile_opts {
+    const char *triple; /* -t ISA, or NULL */
+    bool disasm;
+} compile_opts;
+
+static bool compile_file(void *arg, const char *path, const char *text, size_t len,
+                         const clif_test_file *tf) {
+    const compile_opts *o = arg;
+    (void)text, (void)len;
+    clif_isa *isa = NULL;
+    clif_error *err = isa_for(tf, o->triple, &isa);
+    if (err) {
+        cu_print_error(err);
+        clif_error_free(err);
+        return false;
+    }
+    bool ok = true;
+    for (uint32_t k = 0; k < tf->nfunctions; k++) {
+        clif_compiled *c = NULL;
+        clif_compile_options co = {o->disasm};
+        err = clif_compile_ex(isa, tf->functions[k].func, &co, &c);
+        if (err) {
+            char buf[1024];
+            printf("%s:%u: %s\n", path, tf->functions[k].line,
+                   clif_error_format(err, buf, sizeof buf));
+            clif_error_free(err);
+            ok = false;
+            continue;
+        }
+        print_compiled(tf->functions[k].func, c, o->disasm);
+        clif_compiled_free(c);
+    }
+    clif_isa_free(isa);
+    return ok;
+}
+
 int cu_cmd_compile(int argc, char **argv) {
-    const char *triple = NULL;
-    bool disasm = false;
+    compile_opts o = {NULL, false};
     int first = 0;
     while (first < argc && argv[first][0] == '-') {
         if (strcmp(argv[first], "--disasm") == 0 || strcmp(argv[first], "-D") == 0) {
-            disasm = true;
+            o.disasm = true;
             first++;
         } else if (strcmp(argv[first], "-t") == 0 && first + 1 < argc) {
-            triple = argv[first + 1];
+            o.triple = argv[first + 1];
             first += 2;
         } else {
             break;
@@ -101,37 +122,5 @@ int cu_cmd_compile(int argc, char **argv) {
         fprintf(stderr, "usage: clif-util compile [-t ISA] [--disasm] FILE...\n");
         return 2;
     }
-    int status = 0;
-    for (int i = first; i < argc; i++) {
-        char *text = NULL;
-        size_t len;
-        clif_test_file *tf = NULL;
-        clif_isa *isa = NULL;
-        clif_error *err = cu_parse_file(argv[i], &text, &len, &tf);
-        if (!err) err = isa_for(tf, triple, &isa);
-        if (err) {
-            cu_print_error(err);
-            clif_error_free(err);
-            status = 1;
-        }
-        for (uint32_t k = 0; isa && k < tf->nfunctions; k++) {
-            clif_compiled *c = NULL;
-            clif_compile_options o = {disasm};
-            err = clif_compile_ex(isa, tf->functions[k].func, &o, &c);
-            if (err) {
-                char buf[1024];
-                printf("%s:%u: %s\n", argv[i], tf->functions[k].line,
-                       clif_error_format(err, buf, sizeof buf));
-                clif_error_free(err);
-                status = 1;
-                continue;
-            }
-            print_compiled(tf->functions[k].func, c, disasm);
-            clif_compiled_free(c);
-        }
-        clif_isa_free(isa);
-        if (tf) clif_test_file_free(tf);
-        free(text);
-    }
-    return status;
+    return cu_each_file(argv + first, argc - first, compile_file, &o);
 }

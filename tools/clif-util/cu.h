@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h> /* free, used by vec_free */
 
+#include "clif/codegen.h"
 #include "clif/data_value.h"
 #include "clif/error.h"
 #include "clif/reader.h"
@@ -39,6 +40,14 @@ const char *cu_source_line(const char *text, size_t len, uint32_t line, size_t *
 clif_error *cu_parse_file(const char *path, char **text, size_t *len, clif_test_file **tf);
 /* Prints an error as "path:line:col: message" on stderr. */
 void cu_print_error(const clif_error *err);
+/* What a subcommand does with one parsed file (its text and functions);
+ * returns false when the file failed. */
+typedef bool (*cu_file_fn)(void *arg, const char *path, const char *text, size_t len,
+                           const clif_test_file *tf);
+/* Reads and parses each of the files in turn and calls fn on it; a file that
+ * cannot be read or parsed is reported (cu_print_error) and fails. Returns 1
+ * when any file failed, else 0 (a subcommand's exit status). */
+int cu_each_file(char *const *paths, int n, cu_file_fn fn, void *arg);
 
 /* ---- Test file structure (testfile.c) ---- */
 /* First source line after function `i` of the file (UINT32_MAX for the last):
@@ -130,6 +139,14 @@ void cu_test_isolated(const char *path, const cu_test_opts *o, cu_str *out, cu_r
  * the host can run and executes the run commands; r as the subtests. */
 void cu_native_run(const cu_ctx *c, cu_result *r);
 
+/* Records the outcome of run command rc as `test run` reports it: its
+ * execution error `err` fails r (or skips it, for an unsupported feature);
+ * else the compared results in `o` print (print commands), fail r (a
+ * mismatch) or, with -v, print an "ok" line naming the executor `how`
+ * ("" or " (native)"). */
+void cu_report_run(const cu_ctx *c, const clif_run_command *rc, const clif_error *err,
+                   const cu_run_out *o, const char *how, cu_result *r);
+
 /* Subtests: each returns with r set (PASS when everything held). */
 void cu_subtest_cat(const cu_ctx *c, cu_result *r);
 void cu_subtest_verifier(const cu_ctx *c, cu_result *r);
@@ -142,6 +159,15 @@ void cu_subtest_parser(const char *text, size_t len, const clif_error *perr, cu_
  * hold. Returns the number of directives found. */
 uint32_t cu_filecheck(const clif_test_file *tf, uint32_t from, uint32_t to, const char *text,
                       cu_result *r);
+
+/* ---- Targets (target.c) ---- */
+/* Applies "name" (a flag or preset: true) or "name=value" (a setting or an
+ * ISA flag) to isa. */
+clif_error *cu_isa_apply(clif_isa *isa, const char *item);
+/* Configures isa as target `t` of tf asks: the settings in force at that
+ * target, then its ISA flags. Without a target (t NULL), the file's `set`
+ * lines. An error is located at the target line (or names the file). */
+clif_error *cu_isa_configure(clif_isa *isa, const clif_test_file *tf, const clif_target *t);
 
 /* ---- Host (host.c) ---- */
 /* The host's ISA name ("x86_64", ...) in buf, or NULL when the library

@@ -151,3 +151,23 @@ void cu_print_error(const clif_error *err) {
     char buf[4096];
     fprintf(stderr, "%s\n", clif_error_format(err, buf, sizeof buf));
 }
+
+int cu_each_file(char *const *paths, int n, cu_file_fn fn, void *arg) {
+    int status = 0;
+    for (int i = 0; i < n; i++) {
+        char *text;
+        size_t len;
+        clif_test_file *tf;
+        clif_error *err = cu_parse_file(paths[i], &text, &len, &tf);
+        if (err) {
+            cu_print_error(err);
+            clif_error_free(err);
+            status = 1;
+        } else {
+            if (!fn(arg, paths[i], text, len, tf)) status = 1;
+            clif_test_file_free(tf);
+        }
+        free(text);
+    }
+    return status;
+}

@@ -3,7 +3,6 @@
  * command that fails prints path:line:col: why; -v also shows the ones that
  * hold. Exits 1 when any command failed or a file did not parse or verify. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "clif/verifier.h"
@@ -44,32 +43,37 @@ static uint32_t run_function(const char *path, const clif_test_file *tf, uint32_
     return failed;
 }
 
+typedef struct interpret_opts {
+    cu_run_limits lim;
+    bool verbose;
+} interpret_opts;
+
+/* Verifies every function, then runs their commands. */
+static bool interpret_file(void *arg, const char *path, const char *text, size_t len,
+                           const clif_test_file *tf) {
+    const interpret_opts *o = arg;
+    (void)text, (void)len;
+    for (uint32_t k = 0; k < tf->nfunctions; k++) {
+        clif_error *err = clif_verify(tf->functions[k].func, path);
+        if (err) {
+            cu_print_error(err);
+            clif_error_free(err);
+            return false;
+        }
+    }
+    bool ok = true;
+    for (uint32_t k = 0; k < tf->nfunctions; k++)
+        if (run_function(path, tf, k, &o->lim, o->verbose)) ok = false;
+    return ok;
+}
+
 int cu_cmd_interpret(int argc, char **argv) {
-    bool verbose = argc > 0 && strcmp(argv[0], "-v") == 0;
-    if (verbose) argc--, argv++;
+    interpret_opts o = {{10000, (uint64_t)1 << 32}, false};
+    o.verbose = argc > 0 && strcmp(argv[0], "-v") == 0;
+    if (o.verbose) argc--, argv++;
     if (argc == 0) {
         fprintf(stderr, "usage: clif-util interpret [-v] FILE...\n");
         return 2;
     }
-    cu_run_limits lim = {10000, (uint64_t)1 << 32};
-    int status = 0;
-    for (int i = 0; i < argc; i++) {
-        char *text;
-        size_t len;
-        clif_test_file *tf;
-        clif_error *err = cu_parse_file(argv[i], &text, &len, &tf);
-        for (uint32_t k = 0; !err && k < tf->nfunctions; k++)
-            err = clif_verify(tf->functions[k].func, argv[i]);
-        if (err) {
-            cu_print_error(err);
-            clif_error_free(err);
-            status = 1;
-        } else {
-            for (uint32_t k = 0; k < tf->nfunctions; k++)
-                if (run_function(argv[i], tf, k, &lim, verbose)) status = 1;
-        }
-        if (tf) clif_test_file_free(tf);
-        free(text);
-    }
-    return status;
+    return cu_each_file(argv, argc, interpret_file, &o);
 }

@@ -19,25 +19,11 @@ bool cu_native_available(void) {
     return err == NULL;
 }
 
-/* Applies "name" or "name=value" (a setting, flag or preset). */
-static clif_error *apply(clif_isa *isa, const char *item) {
-    const char *eq = strchr(item, '=');
-    if (!eq) return clif_isa_set(isa, item, "true");
-    char name[128];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - item), item);
-    return clif_isa_set(isa, name, eq + 1);
-}
-
 static clif_error *target_isa(const clif_test_file *tf, const clif_target *t, clif_isa **out) {
     clif_isa *isa = NULL;
     clif_error *err = t ? clif_isa_lookup(t->isa, &isa) : clif_isa_host(&isa);
     if (err) return err;
-    const clif_setting *set = t ? t->settings : tf->settings;
-    uint32_t nset = t ? t->nsettings : tf->nsettings;
-    for (uint32_t i = 0; !err && i < nset; i++)
-        err = clif_isa_set(isa, set[i].name, set[i].value);
-    for (uint32_t i = 0; !err && t && i < t->nflags; i++)
-        err = apply(isa, t->flags[i]);
+    err = cu_isa_configure(isa, tf, t);
     if (err) {
         clif_isa_free(isa);
         return err;
@@ -62,25 +48,9 @@ static void run_function(const cu_ctx *c, jit_module *m, uint32_t fi, cu_result 
         cu_start_run_out(f, rc, &o);
         uint32_t n = 0;
         clif_error *err = jit_module_call(m, f, code, rc->args, rc->nargs, results, max, &n);
-        if (err) {
-            cu_result_from_error(r, err, rc->line);
-            r->line = rc->line;
-            clif_error_free(err);
-        } else {
-            cu_compare_results(rc, results, n, &o);
-            if (rc->kind == CLIF_PRINT) {
-                cu_str_printf(c->out, "%s -> %s\n", cu_str_cstr(&o.invocation),
-                              cu_str_cstr(&o.actual));
-            } else if (!o.held) {
-                cu_str why = {0};
-                cu_format_mismatch(&why, rc, &o);
-                cu_result_set(r, CU_FAIL, rc->line, "%s", cu_str_cstr(&why));
-                vec_free(why);
-            } else if (c->opts->verbose) {
-                cu_str_printf(c->out, "%s:%u: ok (native): %s -> %s\n", c->path, rc->line,
-                              cu_str_cstr(&o.invocation), cu_str_cstr(&o.actual));
-            }
-        }
+        if (!err) cu_compare_results(rc, results, n, &o);
+        cu_report_run(c, rc, err, &o, " (native)", r);
+        clif_error_free(err);
         cu_run_out_free(&o);
     }
     free(results);

@@ -1,7 +1,6 @@
 /* clif-util verify: parse files and verify every function; each finding is
  * printed as path:line:col: message. Exits 1 when there is any. */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "clif/verifier.h"
 #include "cu.h"
@@ -22,29 +21,21 @@ static void print_finding(void *arg, const clif_verifier_error *e) {
     printf("%s:%u:%zu: %s\n", c->path, line, col + 1, e->message);
 }
 
+static bool verify_file(void *arg, const char *path, const char *text, size_t len,
+                        const clif_test_file *tf) {
+    (void)arg;
+    bool ok = true;
+    for (uint32_t k = 0; k < tf->nfunctions; k++) {
+        sink_ctx c = {path, text, len, tf->functions[k].line};
+        if (clif_verify_each(tf->functions[k].func, print_finding, &c)) ok = false;
+    }
+    return ok;
+}
+
 int cu_cmd_verify(int argc, char **argv) {
     if (argc == 0) {
         fprintf(stderr, "usage: clif-util verify FILE...\n");
         return 2;
     }
-    int status = 0;
-    for (int i = 0; i < argc; i++) {
-        char *text;
-        size_t len;
-        clif_test_file *tf;
-        clif_error *err = cu_parse_file(argv[i], &text, &len, &tf);
-        if (err) {
-            cu_print_error(err);
-            clif_error_free(err);
-            status = 1;
-        } else {
-            for (uint32_t k = 0; k < tf->nfunctions; k++) {
-                sink_ctx c = {argv[i], text, len, tf->functions[k].line};
-                if (clif_verify_each(tf->functions[k].func, print_finding, &c)) status = 1;
-            }
-            clif_test_file_free(tf);
-        }
-        free(text);
-    }
-    return status;
+    return cu_each_file(argv, argc, verify_file, NULL);
 }
