@@ -127,6 +127,8 @@ const char *clif_error_format(const clif_error *e, char *buf, size_t size) {
     } while (0)
     if (e->loc.file && e->loc.line)
         APPEND("%s:%u:%u: ", e->loc.file, e->loc.line, e->loc.column);
+    else if (e->loc.file)
+        APPEND("%s: ", e->loc.file);
     else if (e->loc.line)
         APPEND("%u:%u: ", e->loc.line, e->loc.column);
     APPEND("%s", e->message);
