@@ -1,9 +1,10 @@
 /* clif-util: `test run` and `test interpret`. Every function is verified
  * first, then each run command is executed and compared; print commands
- * print. A file with `test run` is compiled for the host and executed
- * natively (native.c), skipping files whose targets the host cannot run;
- * with --interpret, or for `test interpret` alone, it runs in the
- * interpreter, where every file can run. */
+ * print. As in Cranelift, each header runs on its own: `test run` compiles
+ * for the host and executes natively (native.c) when a target of the file
+ * runs on the host, and `test interpret` executes in the interpreter, where
+ * every file can run. A file is skipped only when neither can run. With
+ * --interpret, everything runs in the interpreter only. */
 #include <string.h>
 
 #include "clif/verifier.h"
@@ -42,8 +43,12 @@ static void run_commands(const cu_ctx *c, uint32_t fi, cu_result *r) {
 
 void cu_subtest_run(const cu_ctx *c, cu_result *r) {
     const clif_test_file *tf = c->tf;
-    bool native = cu_has_test(tf, "run") && !c->opts->interpret && cu_native_available();
-    if (native && !cu_host_can_run(tf)) {
+    bool has_run = cu_has_test(tf, "run"), has_interpret = cu_has_test(tf, "interpret");
+    bool backend = !c->opts->interpret && cu_native_available();
+    bool native = has_run && backend && cu_host_can_run(tf);
+    /* Without a backend for the host, `test run` falls back to the interpreter. */
+    bool interp = c->opts->interpret || has_interpret || (has_run && !backend);
+    if (!native && !interp) {
         char host[32];
         cu_result_set(r, CU_SKIP, 0, "no target the host (%s) can run",
                       cu_host_isa(host, sizeof host) ? host : "unknown ISA");
@@ -61,10 +66,8 @@ void cu_subtest_run(const cu_ctx *c, cu_result *r) {
         }
         clif_error_free(err);
     }
-    if (native) {
-        if (r->status == CU_PASS) cu_native_run(c, r);
-        return;
-    }
+    if (native && r->status == CU_PASS) cu_native_run(c, r);
+    if (!interp) return;
     for (uint32_t i = 0; i < tf->nfunctions && r->status == CU_PASS; i++)
         run_commands(c, i, r);
 }
