@@ -158,6 +158,28 @@ static void test_shift_i16x8(void **state) {
     assert_int_equal(r[7], 0xffff);
 }
 
+static void test_imul_icmp_sse2(void **state) {
+    (void)state;
+    if (!host_is_x64()) skip();
+    /* Baseline x86_64: the pmuludq sequence and the sign-flip unsigned compare. */
+    uint32_t a[4] = {3, 0x10000, 0xffffffffu, 7}, b[4] = {5, 0x10000, 2, 0x80000000u}, r[4];
+    clif_type t = clif_type_vector(CLIF_I32, 2);
+    clif_data_value args[2] = {vec(t, a), vec(t, b)}, out;
+    run1("function %f(i32x4, i32x4) -> i32x4 {\n"
+         "block0(v0: i32x4, v1: i32x4):\n"
+         "    v2 = imul v0, v1\n"
+         "    v3 = icmp ult v0, v1\n"
+         "    v4 = bxor v2, v3\n"
+         "    return v4\n"
+         "}\n",
+         args, 2, &out);
+    memcpy(r, out.bytes, 16);
+    assert_int_equal(r[0], 15u ^ 0xffffffffu);
+    assert_int_equal(r[1], 0);
+    assert_int_equal(r[2], 0xfffffffeu);
+    assert_int_equal(r[3], 0x80000000u ^ 0xffffffffu);
+}
+
 static void test_unsupported_names_op(void **state) {
     (void)state;
     clif_isa *isa = isa_x64();
@@ -179,9 +201,9 @@ static void test_unsupported_names_op(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_iadd_i32x4),           cmocka_unit_test(test_splat_extract_i8),
-        cmocka_unit_test(test_f64x2_lanes),          cmocka_unit_test(test_shift_i16x8),
-        cmocka_unit_test(test_unsupported_names_op),
+        cmocka_unit_test(test_iadd_i32x4),     cmocka_unit_test(test_splat_extract_i8),
+        cmocka_unit_test(test_f64x2_lanes),    cmocka_unit_test(test_shift_i16x8),
+        cmocka_unit_test(test_imul_icmp_sse2), cmocka_unit_test(test_unsupported_names_op),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,9 +4,9 @@
  * `unsupported: <type> <op> on x86_64`. */
 #include <string.h>
 
-#include "isa/x64/x64.h"
+#include "isa/x64/simd.h"
 
-static x64_rmi reg_src(ra_vreg r) {
+x64_rmi xs_reg_src(ra_vreg r) {
     x64_rmi x;
     memset(&x, 0, sizeof x);
     x.kind = X64_RMI_REG;
@@ -14,7 +14,7 @@ static x64_rmi reg_src(ra_vreg r) {
     return x;
 }
 
-static x64_rmi const_src(lower_ctx *ctx, const uint8_t bytes[16]) {
+x64_rmi xs_const_src(lower_ctx *ctx, const uint8_t bytes[16]) {
     x64_rmi x;
     memset(&x, 0, sizeof x);
     x.kind = X64_RMI_MEM;
@@ -26,25 +26,25 @@ static x64_rmi const_src(lower_ctx *ctx, const uint8_t bytes[16]) {
 }
 
 /* A 16-byte constant with `pattern` repeated in each `bytes`-wide lane. */
-static x64_rmi lane_const(lower_ctx *ctx, uint64_t pattern, uint32_t bytes) {
+x64_rmi xs_lane_const(lower_ctx *ctx, uint64_t pattern, uint32_t bytes) {
     uint8_t b[16];
     for (int i = 0; i < 16; i++)
         b[i] = (uint8_t)(pattern >> (8 * (i % bytes)));
-    return const_src(ctx, b);
+    return xs_const_src(ctx, b);
 }
 
-static ra_vreg vtemp(lower_ctx *ctx) {
+ra_vreg xs_vtemp(lower_ctx *ctx) {
     return lw_temp(ctx, RA_CLASS_FLOAT, clif_type_vector(CLIF_I8, 4));
 }
 
 /* dst = a op b (two-address SSE form). */
-static void binop(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg a, ra_vreg b) {
-    x64_rmi rb = reg_src(b);
+void xs_binop(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg a, ra_vreg b) {
+    x64_rmi rb = xs_reg_src(b);
     x64_xmm_binop(ctx, form, dst, a, &rb);
 }
 
 /* dst = form src, imm (pshufd-style: a fresh def). */
-static void shuf_imm(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg src, uint8_t imm) {
+void xs_shuf_imm(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg src, uint8_t imm) {
     x64_build b;
     xb_form(&b, form);
     xb_reg(&b, 1, xb_use(&b, src));
@@ -54,7 +54,7 @@ static void shuf_imm(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg src, ui
 }
 
 /* dst(gpr) = form xmm, imm (pextrw-style). */
-static void extract_imm(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg x, uint8_t imm) {
+void xs_extract_imm(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg x, uint8_t imm) {
     x64_build b;
     xb_form(&b, form);
     xb_reg(&b, 1, xb_use(&b, x));
@@ -64,12 +64,12 @@ static void extract_imm(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg x, u
 }
 
 /* dst(xmm) = the low bits of gpr r (movd / movq). */
-static void gpr_to_xmm(lower_ctx *ctx, ra_vreg dst, ra_vreg r, bool q) {
+void xs_gpr_to_xmm(lower_ctx *ctx, ra_vreg dst, ra_vreg r, bool q) {
     x64_rm_reg(ctx, q ? X64_MOVQ_X_RM64 : X64_MOVD_X_RM32, dst, r);
 }
 
 /* dst(gpr) = the low 32 / 64 bits of xmm x. */
-static void xmm_to_gpr(lower_ctx *ctx, ra_vreg dst, ra_vreg x, bool q) {
+void xs_xmm_to_gpr(lower_ctx *ctx, ra_vreg dst, ra_vreg x, bool q) {
     x64_build b;
     xb_form(&b, q ? X64_MOVQ_RM64_X : X64_MOVD_RM32_X);
     xb_reg(&b, 1, xb_use(&b, x));
@@ -107,8 +107,8 @@ static const x64_form padd[4] = {X64_PADDB_X_XM128, X64_PADDW_X_XM128, X64_PADDD
 static const x64_form psub[4] = {X64_PSUBB_X_XM128, X64_PSUBW_X_XM128, X64_PSUBD_X_XM128,
                                  X64_PSUBQ_X_XM128};
 
-static ra_vreg zero_vec(lower_ctx *ctx) {
-    ra_vreg z = vtemp(ctx);
+ra_vreg xs_zero_vec(lower_ctx *ctx) {
+    ra_vreg z = xs_vtemp(ctx);
     x64_build b;
     xb_form(&b, X64_PXOR_X_XM128);
     uint8_t d = xb_def(&b, z);
@@ -123,23 +123,23 @@ static bool lower_splat(lower_ctx *ctx, clif_type lane, ra_vreg dst, clif_value 
     ra_vreg s = lw_put_in_reg(ctx, x);
     uint32_t lb = x64_bytes(lane);
     if (clif_type_is_float(lane)) {
-        shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, dst, s, lb == 4 ? 0x00 : 0x44);
+        xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, dst, s, lb == 4 ? 0x00 : 0x44);
         return true;
     }
-    ra_vreg v = vtemp(ctx);
-    gpr_to_xmm(ctx, v, s, lb == 8);
+    ra_vreg v = xs_vtemp(ctx);
+    xs_gpr_to_xmm(ctx, v, s, lb == 8);
     if (lb == 1) {
-        ra_vreg w = vtemp(ctx);
-        binop(ctx, X64_PUNPCKLBW_X_XM128, w, v, v);
+        ra_vreg w = xs_vtemp(ctx);
+        xs_binop(ctx, X64_PUNPCKLBW_X_XM128, w, v, v);
         v = w;
         lb = 2;
     }
     if (lb == 2) {
-        ra_vreg w = vtemp(ctx);
-        shuf_imm(ctx, X64_PSHUFLW_X_XM128_IMM8, w, v, 0x00);
+        ra_vreg w = xs_vtemp(ctx);
+        xs_shuf_imm(ctx, X64_PSHUFLW_X_XM128_IMM8, w, v, 0x00);
         v = w;
     }
-    shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, dst, v, lb == 8 ? 0x44 : 0x00);
+    xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, dst, v, lb == 8 ? 0x44 : 0x00);
     return true;
 }
 
@@ -151,17 +151,17 @@ static bool lower_extractlane(lower_ctx *ctx, clif_inst inst, clif_type lane, ra
             x64_copy(ctx, dst, x, CLIF_F64);
         } else {
             uint8_t imm = lb == 4 ? (uint8_t)k : 0xee;
-            shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, dst, x, imm);
+            xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, dst, x, imm);
         }
         return true;
     }
     if (lb == 2) {
-        extract_imm(ctx, X64_PEXTRW_R32_X_IMM8, dst, x, (uint8_t)k);
+        xs_extract_imm(ctx, X64_PEXTRW_R32_X_IMM8, dst, x, (uint8_t)k);
         return true;
     }
     if (lb == 1) {
         ra_vreg w = lw_temp(ctx, RA_CLASS_INT, CLIF_I32);
-        extract_imm(ctx, X64_PEXTRW_R32_X_IMM8, w, x, (uint8_t)(k / 2));
+        xs_extract_imm(ctx, X64_PEXTRW_R32_X_IMM8, w, x, (uint8_t)(k / 2));
         if (k & 1)
             x64_shift_imm(ctx, X64_SHR_RM32_IMM8, dst, w, 8);
         else
@@ -170,10 +170,10 @@ static bool lower_extractlane(lower_ctx *ctx, clif_inst inst, clif_type lane, ra
     }
     ra_vreg v = x;
     if (k != 0) {
-        v = vtemp(ctx);
-        shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, v, x, lb == 4 ? (uint8_t)k : 0xee);
+        v = xs_vtemp(ctx);
+        xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, v, x, lb == 4 ? (uint8_t)k : 0xee);
     }
-    xmm_to_gpr(ctx, dst, v, lb == 8);
+    xs_xmm_to_gpr(ctx, dst, v, lb == 8);
     return true;
 }
 
@@ -193,9 +193,9 @@ static bool lower_shift(lower_ctx *ctx, clif_inst inst, clif_opcode op, uint32_t
     ra_vreg m = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
     x64_rmi mask = {X64_RMI_IMM, CLIF_NONE, {0}, bits - 1};
     x64_emit_alu(ctx, X64_ALU_AND, 4, m, amt, &mask);
-    ra_vreg xa = vtemp(ctx);
-    gpr_to_xmm(ctx, xa, m, false);
-    binop(ctx, f, dst, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)), xa);
+    ra_vreg xa = xs_vtemp(ctx);
+    xs_gpr_to_xmm(ctx, xa, m, false);
+    xs_binop(ctx, f, dst, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)), xa);
     return true;
 }
 
@@ -212,7 +212,7 @@ static bool lower_fbinop(lower_ctx *ctx, clif_opcode op, bool f64, ra_vreg dst, 
     case CLIF_OP_FMUL: f = (fvforms){X64_MULPS_X_XM128, X64_MULPD_X_XM128}; break;
     default: f = (fvforms){X64_DIVPS_X_XM128, X64_DIVPD_X_XM128}; break;
     }
-    binop(ctx, f64 ? f.pd : f.ps, dst, a, b);
+    xs_binop(ctx, f64 ? f.pd : f.ps, dst, a, b);
     return true;
 }
 
@@ -256,12 +256,12 @@ bool x64_lower_simd(lower_ctx *ctx, clif_inst inst) {
         x64_form f = op == CLIF_OP_BAND  ? X64_PAND_X_XM128
                      : op == CLIF_OP_BOR ? X64_POR_X_XM128
                                          : X64_PXOR_X_XM128;
-        binop(ctx, f, dst, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)),
-              lw_put_in_reg(ctx, lw_arg(ctx, inst, 1)));
+        xs_binop(ctx, f, dst, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)),
+                 lw_put_in_reg(ctx, lw_arg(ctx, inst, 1)));
         return true;
     }
     case CLIF_OP_BNOT: {
-        x64_rmi ones = lane_const(ctx, ~(uint64_t)0, 8);
+        x64_rmi ones = xs_lane_const(ctx, ~(uint64_t)0, 8);
         x64_xmm_binop(ctx, X64_PXOR_X_XM128, dst, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)), &ones);
         return true;
     }
@@ -269,10 +269,10 @@ bool x64_lower_simd(lower_ctx *ctx, clif_inst inst) {
         ra_vreg c = lw_put_in_reg(ctx, lw_arg(ctx, inst, 0));
         ra_vreg x = lw_put_in_reg(ctx, lw_arg(ctx, inst, 1));
         ra_vreg y = lw_put_in_reg(ctx, lw_arg(ctx, inst, 2));
-        ra_vreg cx = vtemp(ctx), ny = vtemp(ctx);
-        binop(ctx, X64_PAND_X_XM128, cx, c, x);
-        binop(ctx, X64_PANDN_X_XM128, ny, c, y);
-        binop(ctx, X64_POR_X_XM128, dst, cx, ny);
+        ra_vreg cx = xs_vtemp(ctx), ny = xs_vtemp(ctx);
+        xs_binop(ctx, X64_PAND_X_XM128, cx, c, x);
+        xs_binop(ctx, X64_PANDN_X_XM128, ny, c, y);
+        xs_binop(ctx, X64_POR_X_XM128, dst, cx, ny);
         return true;
     }
     case CLIF_OP_SELECT:
@@ -287,12 +287,13 @@ bool x64_lower_simd(lower_ctx *ctx, clif_inst inst) {
     case CLIF_OP_IADD:
     case CLIF_OP_ISUB:
         if (flt) break;
-        binop(ctx, op == CLIF_OP_IADD ? padd[li] : psub[li], dst,
-              lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)), lw_put_in_reg(ctx, lw_arg(ctx, inst, 1)));
+        xs_binop(ctx, op == CLIF_OP_IADD ? padd[li] : psub[li], dst,
+                 lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)),
+                 lw_put_in_reg(ctx, lw_arg(ctx, inst, 1)));
         return true;
     case CLIF_OP_INEG:
         if (flt) break;
-        binop(ctx, psub[li], dst, zero_vec(ctx), lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)));
+        xs_binop(ctx, psub[li], dst, xs_zero_vec(ctx), lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)));
         return true;
     case CLIF_OP_FADD:
     case CLIF_OP_FSUB:
@@ -304,7 +305,7 @@ bool x64_lower_simd(lower_ctx *ctx, clif_inst inst) {
                             lw_put_in_reg(ctx, lw_arg(ctx, inst, 1)));
     case CLIF_OP_SQRT: {
         if (!flt) break;
-        x64_rmi s = reg_src(lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)));
+        x64_rmi s = xs_reg_src(lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)));
         x64_rm(ctx, lane == CLIF_F64 ? X64_SQRTPD_X_XM128 : X64_SQRTPS_X_XM128, dst, &s);
         return true;
     }
@@ -313,7 +314,7 @@ bool x64_lower_simd(lower_ctx *ctx, clif_inst inst) {
         if (!flt) break;
         bool f64 = lane == CLIF_F64;
         uint64_t sign = f64 ? 0x8000000000000000ull : 0x80000000ull;
-        x64_rmi m = lane_const(ctx, op == CLIF_OP_FNEG ? sign : ~sign, f64 ? 8 : 4);
+        x64_rmi m = xs_lane_const(ctx, op == CLIF_OP_FNEG ? sign : ~sign, f64 ? 8 : 4);
         x64_xmm_binop(ctx, op == CLIF_OP_FNEG ? X64_XORPS_X_XM128 : X64_ANDPS_X_XM128, dst,
                       lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)), &m);
         return true;
@@ -327,6 +328,7 @@ bool x64_lower_simd(lower_ctx *ctx, clif_inst inst) {
     case CLIF_OP_EXTRACTLANE: return lower_extractlane(ctx, inst, lane, dst);
     default: break;
     }
+    if (x64_lower_simd_ops(ctx, inst, vt, dst)) return true;
     char tn[32];
     return lw_unsupported(ctx, "unsupported: %s %s on x86_64", x64_type_name(vt, tn),
                           clif_opcode_info_of(op)->name);

@@ -1,0 +1,396 @@
+/* x86-64 vector operations beyond moves and plain arithmetic: integer and
+ * float compares producing lane masks, vany_true / vall_true / vhigh_bits,
+ * insertlane, widening, multiplication, saturating arithmetic, min / max,
+ * absolute value and pairwise addition. SSE2 sequences are the baseline;
+ * SSSE3 / SSE4.1 / SSE4.2 forms are used when the ISA flags have them. */
+#include <string.h>
+
+#include "isa/x64/simd.h"
+
+static ra_vreg arg(lower_ctx *ctx, clif_inst inst, uint32_t i) {
+    return lw_put_in_reg(ctx, lw_arg(ctx, inst, i));
+}
+
+static ra_vreg bin(lower_ctx *ctx, x64_form form, ra_vreg a, ra_vreg b) {
+    ra_vreg d = xs_vtemp(ctx);
+    xs_binop(ctx, form, d, a, b);
+    return d;
+}
+
+/* dst = a shifted by an immediate (psrlq-style, dst tied to a). */
+static ra_vreg shift_imm(lower_ctx *ctx, x64_form form, ra_vreg a, uint8_t amt) {
+    ra_vreg d = xs_vtemp(ctx);
+    x64_build b;
+    xb_form(&b, form);
+    uint8_t ua = xb_use(&b, a);
+    xb_reg(&b, 0, xb_op(&b, ra_def_reuse(d, ua)));
+    xb_imm(&b, 1, amt);
+    xb_emit(ctx, &b);
+    return d;
+}
+
+/* dst = form(a, src, imm) with dst tied to a (cmpps, pinsr*, insertps). */
+static void tied_imm(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg a, ra_vreg src,
+                     uint8_t imm) {
+    x64_build b;
+    xb_form(&b, form);
+    uint8_t ua = xb_use(&b, a);
+    xb_reg(&b, 1, xb_use(&b, src));
+    xb_reg(&b, 0, xb_op(&b, ra_def_reuse(dst, ua)));
+    xb_imm(&b, 2, imm);
+    xb_emit(ctx, &b);
+}
+
+static ra_vreg bnot(lower_ctx *ctx, ra_vreg x) {
+    ra_vreg d = xs_vtemp(ctx);
+    x64_rmi ones = xs_lane_const(ctx, ~(uint64_t)0, 8);
+    x64_xmm_binop(ctx, X64_PXOR_X_XM128, d, x, &ones);
+    return d;
+}
+
+/* (m & x) | (y & ~m). */
+static ra_vreg blend(lower_ctx *ctx, ra_vreg m, ra_vreg x, ra_vreg y) {
+    ra_vreg a = bin(ctx, X64_PAND_X_XM128, m, x);
+    ra_vreg b = bin(ctx, X64_PANDN_X_XM128, m, y);
+    return bin(ctx, X64_POR_X_XM128, a, b);
+}
+
+static bool has(lower_ctx *ctx, int flag) {
+    return x64_has(ctx, flag);
+}
+
+/* ---- integer compares ---- */
+
+static ra_vreg cmpeq(lower_ctx *ctx, uint32_t li, ra_vreg a, ra_vreg b) {
+    static const x64_form f[3] = {X64_PCMPEQB_X_XM128, X64_PCMPEQW_X_XM128, X64_PCMPEQD_X_XM128};
+    if (li < 3) return bin(ctx, f[li], a, b);
+    if (has(ctx, X64_FLAG_SSE41)) return bin(ctx, X64_PCMPEQQ_X_XM128, a, b);
+    /* Both 32-bit halves equal. */
+    ra_vreg e = bin(ctx, X64_PCMPEQD_X_XM128, a, b), s = xs_vtemp(ctx);
+    xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, s, e, 0xb1);
+    return bin(ctx, X64_PAND_X_XM128, e, s);
+}
+
+static ra_vreg cmpgt(lower_ctx *ctx, uint32_t li, ra_vreg a, ra_vreg b) {
+    static const x64_form f[4] = {X64_PCMPGTB_X_XM128, X64_PCMPGTW_X_XM128, X64_PCMPGTD_X_XM128,
+                                  X64_PCMPGTQ_X_XM128};
+    return bin(ctx, f[li], a, b);
+}
+
+static bool icmp_ok(lower_ctx *ctx, clif_intcc cc, uint32_t li) {
+    return li < 3 || cc == CLIF_ICC_EQ || cc == CLIF_ICC_NE || has(ctx, X64_FLAG_SSE42);
+}
+
+/* The lane mask of `a cc b` (check icmp_ok first). */
+static ra_vreg icmp_mask(lower_ctx *ctx, clif_intcc cc, uint32_t li, ra_vreg a, ra_vreg b) {
+    if (cc == CLIF_ICC_EQ) return cmpeq(ctx, li, a, b);
+    if (cc == CLIF_ICC_NE) return bnot(ctx, cmpeq(ctx, li, a, b));
+    bool uns = cc == CLIF_ICC_ULT || cc == CLIF_ICC_UGE || cc == CLIF_ICC_UGT || cc == CLIF_ICC_ULE;
+    if (uns) {
+        /* Flipping the sign bits turns unsigned order into signed order. */
+        uint32_t lb = 1u << li;
+        x64_rmi sb = xs_lane_const(ctx, (uint64_t)1 << (8 * lb - 1), lb);
+        ra_vreg a2 = xs_vtemp(ctx), b2 = xs_vtemp(ctx);
+        x64_xmm_binop(ctx, X64_PXOR_X_XM128, a2, a, &sb);
+        x64_xmm_binop(ctx, X64_PXOR_X_XM128, b2, b, &sb);
+        a = a2, b = b2;
+    }
+    switch (cc) {
+    case CLIF_ICC_SGT:
+    case CLIF_ICC_UGT: return cmpgt(ctx, li, a, b);
+    case CLIF_ICC_SLT:
+    case CLIF_ICC_ULT: return cmpgt(ctx, li, b, a);
+    case CLIF_ICC_SGE:
+    case CLIF_ICC_UGE: return bnot(ctx, cmpgt(ctx, li, b, a));
+    default: return bnot(ctx, cmpgt(ctx, li, a, b)); /* sle, ule */
+    }
+}
+
+/* ---- float compares ---- */
+
+static ra_vreg cmpp(lower_ctx *ctx, bool f64, uint8_t pred, ra_vreg a, ra_vreg b) {
+    ra_vreg d = xs_vtemp(ctx);
+    tied_imm(ctx, f64 ? X64_CMPPD_X_XM128_IMM8 : X64_CMPPS_X_XM128_IMM8, d, a, b, pred);
+    return d;
+}
+
+static ra_vreg fcmp_mask(lower_ctx *ctx, clif_floatcc cc, bool f64, ra_vreg a, ra_vreg b) {
+    /* cmpps predicates: 0 eq, 1 lt, 2 le, 3 unord, 4 neq, 5 nlt, 6 nle, 7 ord. */
+    switch (cc) {
+    case CLIF_FCC_EQ: return cmpp(ctx, f64, 0, a, b);
+    case CLIF_FCC_NE: return cmpp(ctx, f64, 4, a, b);
+    case CLIF_FCC_LT: return cmpp(ctx, f64, 1, a, b);
+    case CLIF_FCC_LE: return cmpp(ctx, f64, 2, a, b);
+    case CLIF_FCC_GT: return cmpp(ctx, f64, 1, b, a);
+    case CLIF_FCC_GE: return cmpp(ctx, f64, 2, b, a);
+    case CLIF_FCC_UNO: return cmpp(ctx, f64, 3, a, b);
+    case CLIF_FCC_ORD: return cmpp(ctx, f64, 7, a, b);
+    case CLIF_FCC_UGT: return cmpp(ctx, f64, 6, a, b);
+    case CLIF_FCC_UGE: return cmpp(ctx, f64, 5, a, b);
+    case CLIF_FCC_ULT: return cmpp(ctx, f64, 6, b, a);
+    case CLIF_FCC_ULE: return cmpp(ctx, f64, 5, b, a);
+    case CLIF_FCC_ONE:
+        return bin(ctx, X64_PAND_X_XM128, cmpp(ctx, f64, 7, a, b), cmpp(ctx, f64, 4, a, b));
+    default: /* ueq */
+        return bin(ctx, X64_POR_X_XM128, cmpp(ctx, f64, 3, a, b), cmpp(ctx, f64, 0, a, b));
+    }
+}
+
+/* ---- masks to scalars ---- */
+
+static void movmsk(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg x) {
+    x64_build b;
+    xb_form(&b, form);
+    xb_reg(&b, 1, xb_use(&b, x));
+    xb_reg(&b, 0, xb_def(&b, dst));
+    xb_emit(ctx, &b);
+}
+
+static void any_all_true(lower_ctx *ctx, bool all, uint32_t li, ra_vreg x, ra_vreg dst) {
+    ra_vreg m = lw_temp(ctx, RA_CLASS_INT, CLIF_I32);
+    /* Lanes equal to zero become all ones. */
+    movmsk(ctx, X64_PMOVMSKB_R32_X, m, cmpeq(ctx, all ? li : 0, x, xs_zero_vec(ctx)));
+    if (all) {
+        x64_test(ctx, 4, m);
+        x64_setcc(ctx, X64_CC_E, dst);
+    } else {
+        x64_rmi k = {X64_RMI_IMM, CLIF_NONE, {0}, 0xffff};
+        x64_cmp(ctx, 4, m, &k);
+        x64_setcc(ctx, X64_CC_NE, dst);
+    }
+}
+
+static void high_bits(lower_ctx *ctx, uint32_t li, ra_vreg x, ra_vreg dst) {
+    if (li == 0) {
+        movmsk(ctx, X64_PMOVMSKB_R32_X, dst, x);
+    } else if (li == 2) {
+        movmsk(ctx, X64_MOVMSKPS_R32_X, dst, x);
+    } else if (li == 3) {
+        movmsk(ctx, X64_MOVMSKPD_R32_X, dst, x);
+    } else {
+        /* packsswb keeps each word's sign in a byte; the copy in the high
+         * half is shifted out. */
+        ra_vreg m = lw_temp(ctx, RA_CLASS_INT, CLIF_I32);
+        movmsk(ctx, X64_PMOVMSKB_R32_X, m, bin(ctx, X64_PACKSSWB_X_XM128, x, x));
+        x64_shift_imm(ctx, X64_SHR_RM32_IMM8, dst, m, 8);
+    }
+}
+
+/* ---- insertlane ---- */
+
+static bool insertlane(lower_ctx *ctx, clif_inst inst, clif_type lane, uint32_t li, ra_vreg dst) {
+    uint8_t k = lw_data(ctx, inst)->lane;
+    bool sse41 = has(ctx, X64_FLAG_SSE41), flt = clif_type_is_float(lane);
+    if (li == 3) {
+        ra_vreg v = arg(ctx, inst, 0), s = arg(ctx, inst, 1);
+        if (!flt && sse41) {
+            tied_imm(ctx, X64_PINSRQ_X_RM64_IMM8, dst, v, s, k);
+            return true;
+        }
+        if (!flt) {
+            ra_vreg t = xs_vtemp(ctx);
+            xs_gpr_to_xmm(ctx, t, s, true);
+            s = t;
+        }
+        xs_binop(ctx, k == 0 ? X64_MOVSD_X_XM64 : X64_MOVLHPS_X_X, dst, v, s);
+        return true;
+    }
+    if (li == 1) {
+        tied_imm(ctx, X64_PINSRW_X_R32M16_IMM8, dst, arg(ctx, inst, 0), arg(ctx, inst, 1), k);
+        return true;
+    }
+    if (!sse41) return false;
+    x64_form f = li == 0 ? X64_PINSRB_X_R32M8_IMM8
+                 : flt   ? X64_INSERTPS_X_XM32_IMM8
+                         : X64_PINSRD_X_RM32_IMM8;
+    tied_imm(ctx, f, dst, arg(ctx, inst, 0), arg(ctx, inst, 1), flt ? (uint8_t)(k << 4) : k);
+    return true;
+}
+
+/* ---- widening ---- */
+
+static void widen(lower_ctx *ctx, clif_opcode op, uint32_t li, ra_vreg x, ra_vreg dst) {
+    static const x64_form lo[4] = {0, X64_PUNPCKLBW_X_XM128, X64_PUNPCKLWD_X_XM128,
+                                   X64_PUNPCKLDQ_X_XM128};
+    static const x64_form hi[4] = {0, X64_PUNPCKHBW_X_XM128, X64_PUNPCKHWD_X_XM128,
+                                   X64_PUNPCKHDQ_X_XM128};
+    bool high = op == CLIF_OP_SWIDEN_HIGH || op == CLIF_OP_UWIDEN_HIGH;
+    bool sign = op == CLIF_OP_SWIDEN_LOW || op == CLIF_OP_SWIDEN_HIGH;
+    x64_form f = high ? hi[li] : lo[li];
+    if (!sign) {
+        xs_binop(ctx, f, dst, x, xs_zero_vec(ctx));
+    } else if (li == 3) {
+        /* The high halves are the sign masks. */
+        xs_binop(ctx, f, dst, x, cmpgt(ctx, 2, xs_zero_vec(ctx), x));
+    } else {
+        /* Each narrow lane doubled, then shifted down arithmetically. */
+        ra_vreg d = bin(ctx, f, x, x);
+        ra_vreg s =
+            shift_imm(ctx, li == 1 ? X64_PSRAW_X_IMM8 : X64_PSRAD_X_IMM8, d, li == 1 ? 8 : 16);
+        x64_copy(ctx, dst, s, CLIF_F64);
+    }
+}
+
+/* ---- multiplication ---- */
+
+static void imul(lower_ctx *ctx, uint32_t li, ra_vreg a, ra_vreg b, ra_vreg dst) {
+    if (li == 1) {
+        xs_binop(ctx, X64_PMULLW_X_XM128, dst, a, b);
+    } else if (li == 2 && has(ctx, X64_FLAG_SSE41)) {
+        xs_binop(ctx, X64_PMULLD_X_XM128, dst, a, b);
+    } else if (li == 2) {
+        /* Even and odd lanes through pmuludq, low halves interleaved. */
+        ra_vreg ev = bin(ctx, X64_PMULUDQ_X_XM128, a, b);
+        ra_vreg ao = xs_vtemp(ctx), bo = xs_vtemp(ctx);
+        xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, ao, a, 0xf5);
+        xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, bo, b, 0xf5);
+        ra_vreg od = bin(ctx, X64_PMULUDQ_X_XM128, ao, bo);
+        ra_vreg e2 = xs_vtemp(ctx), o2 = xs_vtemp(ctx);
+        xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, e2, ev, 0x08);
+        xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, o2, od, 0x08);
+        xs_binop(ctx, X64_PUNPCKLDQ_X_XM128, dst, e2, o2);
+    } else {
+        /* lo(a)*lo(b) + ((hi(a)*lo(b) + hi(b)*lo(a)) << 32). */
+        ra_vreg p1 = bin(ctx, X64_PMULUDQ_X_XM128, shift_imm(ctx, X64_PSRLQ_X_IMM8, a, 32), b);
+        ra_vreg p2 = bin(ctx, X64_PMULUDQ_X_XM128, shift_imm(ctx, X64_PSRLQ_X_IMM8, b, 32), a);
+        ra_vreg s = shift_imm(ctx, X64_PSLLQ_X_IMM8, bin(ctx, X64_PADDQ_X_XM128, p1, p2), 32);
+        xs_binop(ctx, X64_PADDQ_X_XM128, dst, bin(ctx, X64_PMULUDQ_X_XM128, a, b), s);
+    }
+}
+
+static void iabs(lower_ctx *ctx, uint32_t li, ra_vreg x, ra_vreg dst) {
+    static const x64_form pabs[3] = {X64_PABSB_X_XM128, X64_PABSW_X_XM128, X64_PABSD_X_XM128};
+    if (li < 3 && has(ctx, X64_FLAG_SSSE3)) {
+        x64_rmi s = xs_reg_src(x);
+        x64_rm(ctx, pabs[li], dst, &s);
+        return;
+    }
+    ra_vreg sign;
+    if (li == 0) {
+        sign = cmpgt(ctx, 0, xs_zero_vec(ctx), x);
+    } else if (li == 1) {
+        sign = shift_imm(ctx, X64_PSRAW_X_IMM8, x, 15);
+    } else {
+        sign = shift_imm(ctx, X64_PSRAD_X_IMM8, x, 31);
+        if (li == 3) {
+            ra_vreg s2 = xs_vtemp(ctx);
+            xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, s2, sign, 0xf5);
+            sign = s2;
+        }
+    }
+    static const x64_form psub[4] = {X64_PSUBB_X_XM128, X64_PSUBW_X_XM128, X64_PSUBD_X_XM128,
+                                     X64_PSUBQ_X_XM128};
+    xs_binop(ctx, psub[li], dst, bin(ctx, X64_PXOR_X_XM128, x, sign), sign);
+}
+
+/* smin/smax/umin/umax: a direct form when the CPU has it, else a compare
+ * and a blend. */
+static bool minmax(lower_ctx *ctx, clif_opcode op, uint32_t li, ra_vreg a, ra_vreg b, ra_vreg dst) {
+    static const struct {
+        x64_form f;
+        int flag;
+    } direct[4][3] = {
+        [0] = {{X64_PMINSB_X_XM128, X64_FLAG_SSE41},
+               {X64_PMINSW_X_XM128, -1},
+               {X64_PMINSD_X_XM128, X64_FLAG_SSE41}},
+        [1] = {{X64_PMAXSB_X_XM128, X64_FLAG_SSE41},
+               {X64_PMAXSW_X_XM128, -1},
+               {X64_PMAXSD_X_XM128, X64_FLAG_SSE41}},
+        [2] = {{X64_PMINUB_X_XM128, -1},
+               {X64_PMINUW_X_XM128, X64_FLAG_SSE41},
+               {X64_PMINUD_X_XM128, X64_FLAG_SSE41}},
+        [3] = {{X64_PMAXUB_X_XM128, -1},
+               {X64_PMAXUW_X_XM128, X64_FLAG_SSE41},
+               {X64_PMAXUD_X_XM128, X64_FLAG_SSE41}},
+    };
+    int k = op == CLIF_OP_SMIN ? 0 : op == CLIF_OP_SMAX ? 1 : op == CLIF_OP_UMIN ? 2 : 3;
+    if (li < 3 && (direct[k][li].flag < 0 || has(ctx, direct[k][li].flag))) {
+        xs_binop(ctx, direct[k][li].f, dst, a, b);
+        return true;
+    }
+    clif_intcc cc = k < 2 ? CLIF_ICC_SGT : CLIF_ICC_UGT;
+    if (!icmp_ok(ctx, cc, li)) return false;
+    ra_vreg gt = icmp_mask(ctx, cc, li, a, b);
+    bool min = k == 0 || k == 2;
+    x64_copy(ctx, dst, blend(ctx, gt, min ? b : a, min ? a : b), CLIF_F64);
+    return true;
+}
+
+bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg dst) {
+    clif_opcode op = lw_opcode(ctx, inst);
+    clif_type lane = clif_type_lane(vt);
+    bool flt = clif_type_is_float(lane);
+    uint32_t li = (uint32_t)x64_size_index(x64_bytes(lane));
+    switch (op) {
+    case CLIF_OP_ICMP: {
+        clif_intcc cc = (clif_intcc)lw_data(ctx, inst)->cond;
+        if (flt || !icmp_ok(ctx, cc, li)) return false;
+        ra_vreg m = icmp_mask(ctx, cc, li, arg(ctx, inst, 0), arg(ctx, inst, 1));
+        x64_copy(ctx, dst, m, CLIF_F64);
+        return true;
+    }
+    case CLIF_OP_FCMP: {
+        clif_type ft = clif_type_lane(lw_type(ctx, lw_arg(ctx, inst, 0)));
+        clif_floatcc cc = (clif_floatcc)lw_data(ctx, inst)->cond;
+        ra_vreg m = fcmp_mask(ctx, cc, ft == CLIF_F64, arg(ctx, inst, 0), arg(ctx, inst, 1));
+        x64_copy(ctx, dst, m, CLIF_F64);
+        return true;
+    }
+    case CLIF_OP_VANY_TRUE:
+    case CLIF_OP_VALL_TRUE:
+        any_all_true(ctx, op == CLIF_OP_VALL_TRUE, li, arg(ctx, inst, 0), dst);
+        return true;
+    case CLIF_OP_VHIGH_BITS: high_bits(ctx, li, arg(ctx, inst, 0), dst); return true;
+    case CLIF_OP_INSERTLANE: return insertlane(ctx, inst, lane, li, dst);
+    case CLIF_OP_SWIDEN_LOW:
+    case CLIF_OP_SWIDEN_HIGH:
+    case CLIF_OP_UWIDEN_LOW:
+    case CLIF_OP_UWIDEN_HIGH:
+        if (flt || li == 0) return false;
+        widen(ctx, op, li, arg(ctx, inst, 0), dst);
+        return true;
+    case CLIF_OP_IMUL:
+        if (flt || li == 0) return false;
+        imul(ctx, li, arg(ctx, inst, 0), arg(ctx, inst, 1), dst);
+        return true;
+    case CLIF_OP_IABS:
+        if (flt) return false;
+        iabs(ctx, li, arg(ctx, inst, 0), dst);
+        return true;
+    case CLIF_OP_SMIN:
+    case CLIF_OP_SMAX:
+    case CLIF_OP_UMIN:
+    case CLIF_OP_UMAX:
+        if (flt) return false;
+        return minmax(ctx, op, li, arg(ctx, inst, 0), arg(ctx, inst, 1), dst);
+    case CLIF_OP_SADD_SAT:
+    case CLIF_OP_UADD_SAT:
+    case CLIF_OP_SSUB_SAT:
+    case CLIF_OP_USUB_SAT: {
+        static const x64_form f[4][2] = {
+            {X64_PADDSB_X_XM128, X64_PADDSW_X_XM128},
+            {X64_PADDUSB_X_XM128, X64_PADDUSW_X_XM128},
+            {X64_PSUBSB_X_XM128, X64_PSUBSW_X_XM128},
+            {X64_PSUBUSB_X_XM128, X64_PSUBUSW_X_XM128},
+        };
+        int k = op == CLIF_OP_SADD_SAT   ? 0
+                : op == CLIF_OP_UADD_SAT ? 1
+                : op == CLIF_OP_SSUB_SAT ? 2
+                                         : 3;
+        if (flt || li > 1) return false;
+        xs_binop(ctx, f[k][li], dst, arg(ctx, inst, 0), arg(ctx, inst, 1));
+        return true;
+    }
+    case CLIF_OP_AVG_ROUND:
+        if (flt || li > 1) return false;
+        xs_binop(ctx, li == 0 ? X64_PAVGB_X_XM128 : X64_PAVGW_X_XM128, dst, arg(ctx, inst, 0),
+                 arg(ctx, inst, 1));
+        return true;
+    case CLIF_OP_IADD_PAIRWISE:
+        if (flt || li == 0 || li == 3 || !has(ctx, X64_FLAG_SSSE3)) return false;
+        xs_binop(ctx, li == 1 ? X64_PHADDW_X_XM128 : X64_PHADDD_X_XM128, dst, arg(ctx, inst, 0),
+                 arg(ctx, inst, 1));
+        return true;
+    default: return false;
+    }
+}
