@@ -60,8 +60,9 @@ clif_trap_code clif_error_trap_code(const clif_error *err);
 /* Number of context lines and the i-th (0 = innermost). */
 uint32_t clif_error_context_count(const clif_error *err);
 const char *clif_error_context_at(const clif_error *err, uint32_t i);
-/* Formats "file:line:col: message" plus context lines into buf (truncated to
- * size); returns buf. */
+/* Formats "file:line:col: message" ("file: message" without a line,
+ * "line:col: message" without a file) plus context lines into buf (truncated
+ * to size); returns buf. */
 const char *clif_error_format(const clif_error *err, char *buf, size_t size);
 void clif_error_free(clif_error *err);
 

@@ -144,7 +144,9 @@ typedef struct clif_block_call {
     uint32_t nargs;
 } clif_block_call;
 
-/* A jump table: default target first, then the entries. */
+/* A jump table: default target first, then the n entries. CLIF_NONE (and
+ * nothing created) when n or an argument count is CLIF_MAX_ENTITIES or more
+ * or an array is missing. */
 clif_jump_table clif_create_jump_table(clif_func *f, const clif_block_call *deflt,
                                        const clif_block_call *entries, uint32_t n);
 
@@ -173,8 +175,10 @@ typedef struct clif_inst_desc {
 /* Appends an instruction to the end of `block` (which need not be in the
  * layout yet; CLIF_NONE leaves the instruction outside the layout). Result
  * values are created from the opcode's rules (or the callee signature); read
- * them with clif_inst_result. Returns the instruction, or CLIF_NONE when the
- * opcode or block is invalid. */
+ * them with clif_inst_result. Returns the instruction, or CLIF_NONE (building
+ * nothing) for an invalid opcode, a block that does not exist, a count of
+ * CLIF_MAX_ENTITIES or more, a missing array or the wrong number of targets;
+ * types and references are the verifier's to check. */
 clif_inst clif_build(clif_func *f, clif_block block, const clif_inst_desc *d);
 
 /* Convenience builders for the common shapes; each appends to `block` and

@@ -17,8 +17,9 @@ clif_func *clif_func_new(void) {
 
 #define ALL_VECS(X)                                                                                \
     X(values)                                                                                      \
-    X(insts) X(inodes) X(blocks) X(pool) X(block_calls) X(jump_tables) X(stack_slots) X(dyn_types) \
-        X(gvs) X(sigs) X(abi_params) X(ext_funcs) X(constants) X(const_bytes) X(extables)          \
+    X(insts)                                                                                       \
+    X(inodes) X(blocks) X(pool) X(block_calls) X(jump_tables) X(stack_slots) X(dyn_types) X(gvs)   \
+        X(sigs) X(abi_params) X(ext_funcs) X(constants) X(const_bytes) X(extables)                 \
             X(extable_items) X(strings)
 
 void clif_func_free(clif_func *f) {
@@ -205,6 +206,11 @@ clif_constant clif_create_constant(clif_func *f, const uint8_t *bytes, uint32_t 
     return f->constants.len - 1;
 }
 
+/* A caller's block call has a sane argument count and an array for it. */
+static bool block_call_ok(const clif_block_call *bc) {
+    return bc->nargs < CLIF_MAX_ENTITIES && (bc->nargs == 0 || bc->args);
+}
+
 uint32_t ir_add_block_call(clif_func *f, const clif_block_call *bc) {
     block_call c = {bc->block, ir_pool_append(f, bc->args, bc->nargs), bc->nargs};
     vec_push(f->block_calls, c);
@@ -213,6 +219,10 @@ uint32_t ir_add_block_call(clif_func *f, const clif_block_call *bc) {
 
 clif_jump_table clif_create_jump_table(clif_func *f, const clif_block_call *deflt,
                                        const clif_block_call *entries, uint32_t n) {
+    if (!deflt || !block_call_ok(deflt) || n >= CLIF_MAX_ENTITIES || (n && !entries))
+        return CLIF_NONE;
+    for (uint32_t i = 0; i < n; i++)
+        if (!block_call_ok(&entries[i])) return CLIF_NONE;
     jump_table_data jt = {f->block_calls.len, n + 1};
     /* Block calls of one table are consecutive: add the arguments first. */
     uint32_t *starts = cl_xmalloc((n + 1) * sizeof *starts);
@@ -327,6 +337,7 @@ static clif_type infer_ctrl(const clif_func *f, const clif_inst_desc *d) {
 
 clif_inst clif_build(clif_func *f, clif_block block, const clif_inst_desc *d) {
     if ((unsigned)d->opcode == 0 || d->opcode >= CLIF_OP_COUNT) return CLIF_NONE;
+    if (d->nargs >= CLIF_MAX_ENTITIES || (d->nargs && !d->args)) return CLIF_NONE;
     if (block != CLIF_NONE && block >= f->blocks.len) return CLIF_NONE;
     inst_data in;
     memset(&in, 0, sizeof in);
@@ -339,15 +350,16 @@ clif_inst clif_build(clif_func *f, clif_block block, const clif_inst_desc *d) {
     in.offset = d->offset;
     in.imm = d->imm;
     in.ent = d->entity;
+    const clif_opcode_info *info = clif_opcode_info_of(d->opcode);
+    uint32_t ntargets = info->format == CLIF_FMT_JUMP ? 1 : info->format == CLIF_FMT_BRIF ? 2 : 0;
+    if (ntargets && (d->ntargets != ntargets || !d->targets)) return CLIF_NONE;
+    for (uint32_t k = 0; k < ntargets; k++)
+        if (!block_call_ok(&d->targets[k])) return CLIF_NONE;
     in.args = ir_pool_append(f, d->args, d->nargs);
     in.nargs = d->nargs;
-    const clif_opcode_info *info = clif_opcode_info_of(d->opcode);
-    if (info->format == CLIF_FMT_JUMP || info->format == CLIF_FMT_BRIF) {
-        uint32_t need = info->format == CLIF_FMT_JUMP ? 1 : 2;
-        if (d->ntargets != need) return CLIF_NONE;
-        uint32_t first = ir_add_block_call(f, &d->targets[0]);
-        if (need == 2) ir_add_block_call(f, &d->targets[1]);
-        in.ent = first;
+    for (uint32_t k = 0; k < ntargets; k++) {
+        uint32_t call = ir_add_block_call(f, &d->targets[k]);
+        if (k == 0) in.ent = call; /* a brif's two calls are consecutive */
     }
     clif_inst i = ir_add_inst(f, &in);
     if (!ir_make_results(f, i)) {
@@ -475,6 +487,7 @@ clif_inst clif_ins_call(clif_func *f, clif_block b, clif_func_ref fn, const clif
 
 clif_inst clif_ins_call_indirect(clif_func *f, clif_block b, clif_sig_ref sig, clif_value callee,
                                  const clif_value *args, uint32_t nargs) {
+    if (nargs >= CLIF_MAX_ENTITIES || (nargs && !args)) return CLIF_NONE;
     clif_value *all = cl_xmalloc((nargs + 1) * sizeof *all);
     all[0] = callee;
     if (nargs) memcpy(all + 1, args, nargs * sizeof *args);

@@ -23,9 +23,17 @@ struct clif_error {
     uint32_t nframes, omitted;
 };
 
-static char oom_message[] = "out of memory while reporting an error";
-static struct clif_error oom_error = {
-    CLIF_ERR_LIMIT, 0, {NULL, 0, 0}, NULL, oom_message, NULL, 0, 1, NULL, NULL, NULL, NULL, 0, 0};
+/* Returned when even an error cannot be allocated. It is read-only (every
+ * function that changes an error leaves it alone), so threads share it. */
+static const struct clif_error oom_error = {
+    .kind = CLIF_ERR_LIMIT,
+    .message = (char *)"out of memory while reporting an error",
+    .is_static = 1,
+};
+
+static clif_error *out_of_memory(void) {
+    return (clif_error *)&oom_error;
+}
 
 static char *vformat(const char *fmt, va_list ap) {
     va_list ap2;
@@ -40,7 +48,7 @@ static char *vformat(const char *fmt, va_list ap) {
 
 clif_error *clif_error_newv(clif_error_kind kind, clif_location loc, const char *fmt, va_list ap) {
     clif_error *e = calloc(1, sizeof *e);
-    if (!e) return &oom_error;
+    if (!e) return out_of_memory();
     e->kind = kind;
     e->loc = loc;
     e->message = vformat(fmt, ap);
@@ -52,7 +60,7 @@ clif_error *clif_error_newv(clif_error_kind kind, clif_location loc, const char 
     if (!e->message) {
         free(e->file);
         free(e);
-        return &oom_error;
+        return out_of_memory();
     }
     return e;
 }
@@ -119,6 +127,8 @@ const char *clif_error_format(const clif_error *e, char *buf, size_t size) {
     } while (0)
     if (e->loc.file && e->loc.line)
         APPEND("%s:%u:%u: ", e->loc.file, e->loc.line, e->loc.column);
+    else if (e->loc.file)
+        APPEND("%s: ", e->loc.file);
     else if (e->loc.line)
         APPEND("%u:%u: ", e->loc.line, e->loc.column);
     APPEND("%s", e->message);
@@ -172,6 +182,7 @@ void *clif_error_payload_as(const clif_error *e, const void *type_tag) {
     return e->payload && e->payload_type == type_tag ? e->payload : NULL;
 }
 void *clif_error_take_payload(clif_error *e) {
+    if (e->is_static) return NULL;
     void *p = e->payload;
     e->payload = NULL;
     e->dtor = NULL;

@@ -87,6 +87,11 @@ parse = os.path.join(cases, "fail-parse.clif")
 code, out, err = run("cat", parse)
 expect(code == 1 and re.match(rf"^{re.escape(parse)}:7:\d+: ", err), f"cat parse error: `{err.strip()}`")
 
+# A file that cannot be read: its name, then why.
+missing = os.path.join(here, "no-such-file.clif")
+code, out, err = run("cat", missing)
+expect(code == 1 and err.startswith(f"{missing}: cannot open: "), f"cat missing file: `{err.strip()}`")
+
 # compile: a bad target line is an error at that line, naming the whole flag.
 longflag = os.path.join(here, "targets", "long-flag.clif")
 code, out, err = run("compile", longflag)

@@ -94,11 +94,40 @@ static void test_build_function(void **state) {
     clif_func_free(f);
 }
 
+/* Counts and arrays the builder cannot use: nothing is built, CLIF_NONE
+ * comes back, and the function stays as it was. */
+static void test_bad_arguments(void **state) {
+    (void)state;
+    clif_func *f = clif_func_new();
+    clif_block b = clif_create_block(f);
+    clif_append_block(f, b);
+    clif_value x = clif_append_block_param(f, b, CLIF_I64);
+    clif_block_call ok = {b, &x, 1}, huge = {b, &x, UINT32_MAX}, noarray = {b, NULL, 2};
+    assert_int_equal(clif_create_jump_table(f, &ok, &ok, UINT32_MAX), CLIF_NONE);
+    assert_int_equal(clif_create_jump_table(f, &ok, NULL, 1), CLIF_NONE);
+    assert_int_equal(clif_create_jump_table(f, &huge, NULL, 0), CLIF_NONE);
+    assert_int_equal(clif_create_jump_table(f, &ok, &noarray, 1), CLIF_NONE);
+    assert_int_equal(clif_ins_call_indirect(f, b, 0, x, &x, UINT32_MAX), CLIF_NONE);
+    assert_int_equal(clif_ins_call_indirect(f, b, 0, x, NULL, 3), CLIF_NONE);
+    assert_int_equal(clif_ins_return(f, b, NULL, 2), CLIF_NONE);
+    assert_int_equal(clif_ins_jump(f, b, b, &x, UINT32_MAX), CLIF_NONE);
+    assert_int_equal(clif_ins_brif(f, b, x, &ok, &noarray), CLIF_NONE);
+    clif_inst_desc jump = {.opcode = CLIF_OP_JUMP, .targets = NULL, .ntargets = 1};
+    assert_int_equal(clif_build(f, b, &jump), CLIF_NONE);
+    assert_int_equal(clif_func_num_insts(f), 0);
+    assert_int_equal(clif_first_inst(f, b), CLIF_NONE);
+    /* The same arguments within bounds build. */
+    assert_int_not_equal(clif_create_jump_table(f, &ok, &ok, 1), CLIF_NONE);
+    assert_int_not_equal(clif_ins_brif(f, b, x, &ok, &ok), CLIF_NONE);
+    clif_func_free(f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_type_names),
         cmocka_unit_test(test_opcode_table),
         cmocka_unit_test(test_build_function),
+        cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,8 @@ void cu_str_printf(cu_str *s, const char *fmt, ...)
 const char *cu_str_cstr(const cu_str *s);
 
 /* ---- Files (files.c) ---- */
+/* The text of errno value `err` in buf (strerror_r: reentrant); returns buf. */
+const char *cu_errno_text(int err, char *buf, size_t size);
 /* Reads a whole file; *text is NUL-terminated and malloc'd. */
 clif_error *cu_read_file(const char *path, char **text, size_t *len);
 typedef VEC(char *) cu_paths;

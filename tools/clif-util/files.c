@@ -9,6 +9,11 @@
 
 #include "cu.h"
 
+const char *cu_errno_text(int err, char *buf, size_t size) {
+    if (strerror_r(err, buf, size) != 0) snprintf(buf, size, "error %d", err);
+    return buf;
+}
+
 /* Files larger than this are refused (CLIF test files are kilobytes). */
 #define CU_MAX_FILE (256u << 20)
 
@@ -16,8 +21,11 @@ clif_error *cu_read_file(const char *path, char **text, size_t *len) {
     clif_location loc = {path, 0, 0};
     *text = NULL;
     *len = 0;
+    char why[128];
     FILE *fp = fopen(path, "rb");
-    if (!fp) return clif_error_new(CLIF_ERR_IO, loc, "cannot open: %s", strerror(errno));
+    if (!fp)
+        return clif_error_new(CLIF_ERR_IO, loc, "cannot open: %s",
+                              cu_errno_text(errno, why, sizeof why));
     cu_str s = {0};
     char chunk[65536];
     size_t n;
@@ -76,7 +84,9 @@ static clif_error *walk(const char *root, cu_paths *out) {
         DIR *d = opendir(dir);
         if (!d) {
             clif_location loc = {dir, 0, 0};
-            err = clif_error_new(CLIF_ERR_IO, loc, "cannot open folder: %s", strerror(errno));
+            char why[128];
+            err = clif_error_new(CLIF_ERR_IO, loc, "cannot open folder: %s",
+                                 cu_errno_text(errno, why, sizeof why));
             free(dir);
             break;
         }
@@ -106,7 +116,9 @@ clif_error *cu_collect_files(char *const *args, int nargs, cu_paths *out) {
         struct stat st;
         if (stat(args[i], &st) != 0) {
             clif_location loc = {args[i], 0, 0};
-            return clif_error_new(CLIF_ERR_IO, loc, "cannot open: %s", strerror(errno));
+            char why[128];
+            return clif_error_new(CLIF_ERR_IO, loc, "cannot open: %s",
+                                  cu_errno_text(errno, why, sizeof why));
         }
         if (!S_ISDIR(st.st_mode)) {
             vec_push(*out, xstrdup(args[i]));

@@ -105,15 +105,17 @@ static bool decode(const cu_str *buf, cu_str *out, cu_result *r, uint32_t *last_
 
 void cu_test_isolated(const char *path, const cu_test_opts *o, cu_str *out, cu_result *r) {
     int fds[2];
+    char why[128];
     fflush(stdout);
     fflush(stderr);
     if (pipe(fds) != 0) {
-        cu_result_set(r, CU_FAIL, 0, "cannot create a pipe: %s", strerror(errno));
+        cu_result_set(r, CU_FAIL, 0, "cannot create a pipe: %s",
+                      cu_errno_text(errno, why, sizeof why));
         return;
     }
     pid_t pid = fork();
     if (pid < 0) {
-        cu_result_set(r, CU_FAIL, 0, "cannot fork: %s", strerror(errno));
+        cu_result_set(r, CU_FAIL, 0, "cannot fork: %s", cu_errno_text(errno, why, sizeof why));
         close(fds[0]);
         close(fds[1]);
         return;
