@@ -219,6 +219,8 @@ typedef enum clif_atomic_op {
         CLIF_ATOMIC_COUNT
 } clif_atomic_op;
 
+/* The CLIF names of condition codes and atomic operations ("invalid" for a
+ * value beyond the table). */
 const char *clif_intcc_name(clif_intcc cc);
 const char *clif_floatcc_name(clif_floatcc cc);
 const char *clif_atomic_op_name(clif_atomic_op op);
@@ -265,6 +267,8 @@ typedef uint32_t clif_memflags;
 /* Alias regions of memory flags, in their text names; region i is stored as
  * i + 1 in bits 16..31 (0 = none). */
 #define CLIF_MEM_REGIONS(X) X(HEAP, "heap") X(TABLE, "table") X(VMCTX, "vmctx")
+/* The trap code of an access with flags f: none for notrap, else the code in
+ * bits 8..15 or heap_oob. */
 static inline clif_trap_code clif_memflags_trap(clif_memflags f) {
     if (f & CLIF_MEM_NOTRAP) return CLIF_TRAP_NONE;
     return ((f >> 8) & 0xff) ? (clif_trap_code)((f >> 8) & 0xff) : CLIF_TRAP_HEAP_OUT_OF_BOUNDS;
@@ -288,6 +292,8 @@ typedef enum clif_callconv {
 #undef X
         CLIF_CC_COUNT
 } clif_callconv;
+/* The name of a calling convention ("invalid" beyond the table) and its
+ * lookup (-1 when the name is none). */
 const char *clif_callconv_name(clif_callconv cc);
 int clif_callconv_from_name(const char *s, size_t len);
 
