@@ -74,11 +74,24 @@ static ra_vreg cmpeq(lower_ctx *ctx, uint32_t li, ra_vreg a, ra_vreg b) {
 static ra_vreg cmpgt(lower_ctx *ctx, uint32_t li, ra_vreg a, ra_vreg b) {
     static const x64_form f[4] = {X64_PCMPGTB_X_XM128, X64_PCMPGTW_X_XM128, X64_PCMPGTD_X_XM128,
                                   X64_PCMPGTQ_X_XM128};
-    return bin(ctx, f[li], a, b);
+    if (li < 3 || has(ctx, X64_FLAG_SSE42)) return bin(ctx, f[li], a, b);
+    /* SSE2: with the low dwords' sign bits flipped, pcmpgtd compares the low
+     * halves unsigned and the high halves signed; gt = gt_hi | (eq_hi & gt_lo). */
+    x64_rmi flip = xs_lane_const(ctx, 0x80000000ull, 8);
+    ra_vreg a2 = xs_vtemp(ctx), b2 = xs_vtemp(ctx);
+    x64_xmm_binop(ctx, X64_PXOR_X_XM128, a2, a, &flip);
+    x64_xmm_binop(ctx, X64_PXOR_X_XM128, b2, b, &flip);
+    ra_vreg gt = bin(ctx, X64_PCMPGTD_X_XM128, a2, b2), eq = bin(ctx, X64_PCMPEQD_X_XM128, a2, b2);
+    ra_vreg gt_lo = xs_vtemp(ctx), gt_hi = xs_vtemp(ctx), eq_hi = xs_vtemp(ctx);
+    xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, gt_lo, gt, 0xa0);
+    xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, gt_hi, gt, 0xf5);
+    xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, eq_hi, eq, 0xf5);
+    return bin(ctx, X64_POR_X_XM128, gt_hi, bin(ctx, X64_PAND_X_XM128, eq_hi, gt_lo));
 }
 
 static bool icmp_ok(lower_ctx *ctx, clif_intcc cc, uint32_t li) {
-    return li < 3 || cc == CLIF_ICC_EQ || cc == CLIF_ICC_NE || has(ctx, X64_FLAG_SSE42);
+    (void)ctx, (void)cc, (void)li;
+    return true;
 }
 
 /* The lane mask of `a cc b` (check icmp_ok first). */
@@ -316,6 +329,59 @@ static bool minmax(lower_ctx *ctx, clif_opcode op, uint32_t li, ra_vreg a, ra_vr
     return true;
 }
 
+/* Shifts of byte lanes: each half widened to words, shifted, packed back. */
+static void shift_i8(lower_ctx *ctx, clif_opcode op, ra_vreg x, ra_vreg amt, ra_vreg dst) {
+    bool sra = op == CLIF_OP_SSHR;
+    ra_vreg m = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+    x64_rmi seven = {X64_RMI_IMM, CLIF_NONE, {0}, 7};
+    x64_emit_alu(ctx, X64_ALU_AND, 4, m, amt, &seven);
+    if (sra) {
+        ra_vreg m8 = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+        x64_rmi eight = {X64_RMI_IMM, CLIF_NONE, {0}, 8};
+        x64_emit_alu(ctx, X64_ALU_ADD, 4, m8, m, &eight);
+        m = m8;
+    }
+    ra_vreg xa = xs_vtemp(ctx);
+    xs_gpr_to_xmm(ctx, xa, m, false);
+    x64_form sf = op == CLIF_OP_ISHL ? X64_PSLLW_X_XM128
+                  : sra              ? X64_PSRAW_X_XM128
+                                     : X64_PSRLW_X_XM128;
+    ra_vreg halves[2];
+    for (int h = 0; h < 2; h++) {
+        x64_form uf = h ? X64_PUNPCKHBW_X_XM128 : X64_PUNPCKLBW_X_XM128;
+        /* sshr: the byte in each word's high half; else zero-extended. */
+        ra_vreg w = bin(ctx, uf, x, sra ? x : xs_zero_vec(ctx));
+        w = bin(ctx, sf, w, xa);
+        if (op == CLIF_OP_ISHL) {
+            ra_vreg t = xs_vtemp(ctx);
+            x64_rmi lo = xs_lane_const(ctx, 0x00ff, 2);
+            x64_xmm_binop(ctx, X64_PAND_X_XM128, t, w, &lo);
+            w = t;
+        }
+        halves[h] = w;
+    }
+    xs_binop(ctx, sra ? X64_PACKSSWB_X_XM128 : X64_PACKUSWB_X_XM128, dst, halves[0], halves[1]);
+}
+
+static bool fconvert(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_type vt, ra_vreg dst) {
+    clif_type from = clif_type_lane(lw_type(ctx, lw_arg(ctx, inst, 0)));
+    clif_type to = clif_type_lane(vt);
+    x64_form f;
+    if (op == CLIF_OP_FVPROMOTE_LOW)
+        f = X64_CVTPS2PD_X_XM64;
+    else if (op == CLIF_OP_FVDEMOTE)
+        f = X64_CVTPD2PS_X_XM128;
+    else if (op == CLIF_OP_FCVT_FROM_SINT && from == CLIF_I32 && to == CLIF_F32)
+        f = X64_CVTDQ2PS_X_XM128;
+    else if (op == CLIF_OP_FCVT_FROM_SINT && from == CLIF_I32 && to == CLIF_F64)
+        f = X64_CVTDQ2PD_X_XM64;
+    else
+        return false;
+    x64_rmi s = xs_reg_src(arg(ctx, inst, 0));
+    x64_rm(ctx, f, dst, &s);
+    return true;
+}
+
 bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg dst) {
     clif_opcode op = lw_opcode(ctx, inst);
     clif_type lane = clif_type_lane(vt);
@@ -391,6 +457,44 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
         xs_binop(ctx, li == 1 ? X64_PHADDW_X_XM128 : X64_PHADDD_X_XM128, dst, arg(ctx, inst, 0),
                  arg(ctx, inst, 1));
         return true;
+    case CLIF_OP_ISHL:
+    case CLIF_OP_USHR:
+    case CLIF_OP_SSHR:
+        if (flt || li != 0) return false;
+        shift_i8(ctx, op, arg(ctx, inst, 0), arg(ctx, inst, 1), dst);
+        return true;
+    case CLIF_OP_FVPROMOTE_LOW:
+    case CLIF_OP_FVDEMOTE:
+    case CLIF_OP_FCVT_FROM_SINT: return fconvert(ctx, inst, op, vt, dst);
+    case CLIF_OP_FLOOR:
+    case CLIF_OP_CEIL:
+    case CLIF_OP_TRUNC:
+    case CLIF_OP_NEAREST: {
+        if (!flt || !has(ctx, X64_FLAG_SSE41)) return false;
+        uint8_t mode = op == CLIF_OP_NEAREST ? 0
+                       : op == CLIF_OP_FLOOR ? 1
+                       : op == CLIF_OP_CEIL  ? 2
+                                             : 3;
+        x64_build b;
+        xb_form(&b, lane == CLIF_F64 ? X64_ROUNDPD_X_XM128_IMM8 : X64_ROUNDPS_X_XM128_IMM8);
+        xb_reg(&b, 1, xb_use(&b, arg(ctx, inst, 0)));
+        xb_reg(&b, 0, xb_def(&b, dst));
+        xb_imm(&b, 2, mode);
+        xb_emit(ctx, &b);
+        return true;
+    }
+    case CLIF_OP_FMA: {
+        if (!flt || !has(ctx, X64_FLAG_FMA)) return false;
+        ra_vreg a = arg(ctx, inst, 0), bb = arg(ctx, inst, 1), c = arg(ctx, inst, 2);
+        x64_build b;
+        xb_form(&b, lane == CLIF_F64 ? X64_VFMADD213PD_X_X_XM128 : X64_VFMADD213PS_X_X_XM128);
+        uint8_t ub = xb_use(&b, bb);
+        xb_reg(&b, 1, xb_use(&b, a));
+        xb_reg(&b, 2, xb_use(&b, c));
+        xb_reg(&b, 0, xb_op(&b, ra_def_reuse(dst, ub)));
+        xb_emit(ctx, &b);
+        return true;
+    }
     default: return false;
     }
 }
