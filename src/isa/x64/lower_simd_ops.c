@@ -212,6 +212,26 @@ static bool insertlane(lower_ctx *ctx, clif_inst inst, clif_type lane, uint32_t 
         tied_imm(ctx, X64_PINSRW_X_R32M16_IMM8, dst, arg(ctx, inst, 0), arg(ctx, inst, 1), k);
         return true;
     }
+    if (li == 0 && !sse41) {
+        /* The byte merged into its word: pextrw, mask, or, pinsrw. */
+        ra_vreg v = arg(ctx, inst, 0), s = arg(ctx, inst, 1);
+        ra_vreg w = lw_temp(ctx, RA_CLASS_INT, CLIF_I32), w2 = lw_temp(ctx, RA_CLASS_INT, CLIF_I32);
+        ra_vreg b = lw_temp(ctx, RA_CLASS_INT, CLIF_I32), m = lw_temp(ctx, RA_CLASS_INT, CLIF_I32);
+        xs_extract_imm(ctx, X64_PEXTRW_R32_X_IMM8, w, v, (uint8_t)(k / 2));
+        x64_rmi keep = {X64_RMI_IMM, CLIF_NONE, {0}, k & 1 ? 0x00ff : 0xff00};
+        x64_emit_alu(ctx, X64_ALU_AND, 4, w2, w, &keep);
+        x64_rmi low = {X64_RMI_IMM, CLIF_NONE, {0}, 0xff};
+        x64_emit_alu(ctx, X64_ALU_AND, 4, b, s, &low);
+        if (k & 1) {
+            ra_vreg b2 = lw_temp(ctx, RA_CLASS_INT, CLIF_I32);
+            x64_shift_imm(ctx, X64_SHL_RM32_IMM8, b2, b, 8);
+            b = b2;
+        }
+        x64_rmi rb = {X64_RMI_REG, b, {0}, 0};
+        x64_emit_alu(ctx, X64_ALU_OR, 4, m, w2, &rb);
+        tied_imm(ctx, X64_PINSRW_X_R32M16_IMM8, dst, v, m, (uint8_t)(k / 2));
+        return true;
+    }
     if (!sse41) return false;
     x64_form f = li == 0 ? X64_PINSRB_X_R32M8_IMM8
                  : flt   ? X64_INSERTPS_X_XM32_IMM8
@@ -382,6 +402,48 @@ static bool fconvert(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_type v
     return true;
 }
 
+/* Cranelift's fmin / fmax: -0 below +0 and NaN in, NaN out. Both operand
+ * orders of minps/maxps are combined so the sign of zeros and NaNs carry. */
+static void fminmax(lower_ctx *ctx, bool max, bool f64, ra_vreg a, ra_vreg b, ra_vreg dst) {
+    x64_form mn = max ? (f64 ? X64_MAXPD_X_XM128 : X64_MAXPS_X_XM128)
+                      : (f64 ? X64_MINPD_X_XM128 : X64_MINPS_X_XM128);
+    ra_vreg m1 = bin(ctx, mn, a, b), m2 = bin(ctx, mn, b, a);
+    ra_vreg val, nan;
+    if (max) {
+        ra_vreg x = bin(ctx, X64_XORPS_X_XM128, m1, m2);
+        ra_vreg blended = bin(ctx, X64_ORPS_X_XM128, m1, x);
+        val = bin(ctx, f64 ? X64_SUBPD_X_XM128 : X64_SUBPS_X_XM128, blended, x);
+        nan = cmpp(ctx, f64, 3, blended, blended);
+    } else {
+        ra_vreg o = bin(ctx, X64_ORPS_X_XM128, m1, m2);
+        nan = cmpp(ctx, f64, 3, o, m2);
+        val = bin(ctx, X64_ORPS_X_XM128, o, nan);
+    }
+    /* NaN lanes keep only sign, exponent and quiet bit. */
+    ra_vreg frac = shift_imm(ctx, f64 ? X64_PSRLQ_X_IMM8 : X64_PSRLD_X_IMM8, nan, f64 ? 13 : 10);
+    xs_binop(ctx, f64 ? X64_ANDNPD_X_XM128 : X64_ANDNPS_X_XM128, dst, frac, val);
+}
+
+/* shuffle (SSSE3): two pshufb with masks selecting from each operand. */
+static bool shuffle(lower_ctx *ctx, clif_inst inst, ra_vreg dst) {
+    uint32_t k = lw_data(ctx, inst)->ent;
+    const clif_func *f = ctx->f;
+    if (!has(ctx, X64_FLAG_SSSE3) || k >= f->constants.len || f->constants.data[k].len != 16)
+        return false;
+    const uint8_t *m = f->const_bytes.data + f->constants.data[k].bytes;
+    uint8_t ma[16], mb[16];
+    for (int i = 0; i < 16; i++) {
+        ma[i] = m[i] < 16 ? m[i] : 0x80;
+        mb[i] = m[i] >= 16 && m[i] < 32 ? (uint8_t)(m[i] - 16) : 0x80;
+    }
+    x64_rmi ca = xs_const_src(ctx, ma), cb = xs_const_src(ctx, mb);
+    ra_vreg ra = xs_vtemp(ctx), rb = xs_vtemp(ctx);
+    x64_xmm_binop(ctx, X64_PSHUFB_X_XM128, ra, arg(ctx, inst, 0), &ca);
+    x64_xmm_binop(ctx, X64_PSHUFB_X_XM128, rb, arg(ctx, inst, 1), &cb);
+    xs_binop(ctx, X64_POR_X_XM128, dst, ra, rb);
+    return true;
+}
+
 bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg dst) {
     clif_opcode op = lw_opcode(ctx, inst);
     clif_type lane = clif_type_lane(vt);
@@ -481,6 +543,22 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
         xb_reg(&b, 0, xb_def(&b, dst));
         xb_imm(&b, 2, mode);
         xb_emit(ctx, &b);
+        return true;
+    }
+    case CLIF_OP_FMIN:
+    case CLIF_OP_FMAX:
+        if (!flt) return false;
+        fminmax(ctx, op == CLIF_OP_FMAX, lane == CLIF_F64, arg(ctx, inst, 0), arg(ctx, inst, 1),
+                dst);
+        return true;
+    case CLIF_OP_SHUFFLE: return shuffle(ctx, inst, dst);
+    case CLIF_OP_SWIZZLE: {
+        if (!has(ctx, X64_FLAG_SSSE3)) return false;
+        /* Indices above 15 get the high bit (a zero lane) by saturation. */
+        x64_rmi k70 = xs_lane_const(ctx, 0x70, 1);
+        ra_vreg idx = xs_vtemp(ctx);
+        x64_xmm_binop(ctx, X64_PADDUSB_X_XM128, idx, arg(ctx, inst, 1), &k70);
+        xs_binop(ctx, X64_PSHUFB_X_XM128, dst, arg(ctx, inst, 0), idx);
         return true;
     }
     case CLIF_OP_FMA: {
