@@ -21,6 +21,7 @@ typedef struct clif_isa clif_isa;
 clif_error *clif_isa_lookup(const char *triple, clif_isa **out);
 /* The host's ISA with the flags the running CPU has. */
 clif_error *clif_isa_host(clif_isa **out);
+/* Frees an ISA; NULL is ignored. */
 void clif_isa_free(clif_isa *isa);
 /* Sets a shared setting (`opt_level`, `enable_verifier`, `preserve_frame_pointers`,
  * `unwind_info`, `enable_probestack`, ...) or an ISA flag (`has_avx`, ...);
@@ -29,6 +30,7 @@ void clif_isa_free(clif_isa *isa);
 clif_error *clif_isa_set(clif_isa *isa, const char *name, const char *value);
 /* Reads a setting as text into buf ("true", "speed", "12"); NULL if unknown. */
 const char *clif_isa_get(const clif_isa *isa, const char *name, char *buf, size_t size);
+/* The ISA's name ("x86_64"). */
 const char *clif_isa_name(const clif_isa *isa);
 /* True when code for this ISA runs natively on this machine. */
 bool clif_isa_is_host(const clif_isa *isa);
@@ -55,8 +57,11 @@ clif_error *clif_compile(const clif_isa *isa, const clif_func *f, clif_compiled 
 /* The same with options (NULL = defaults). */
 clif_error *clif_compile_ex(const clif_isa *isa, const clif_func *f,
                             const clif_compile_options *opts, clif_compiled **out);
+/* Frees compiled code; NULL is ignored. */
 void clif_compiled_free(clif_compiled *c);
 
+/* The code bytes followed by the constant pool; *size (when size is not
+ * NULL) is their total. Owned by c. */
 const uint8_t *clif_compiled_code(const clif_compiled *c, size_t *size);
 /* Bytes of the code proper, before the constant pool. */
 size_t clif_compiled_code_size(const clif_compiled *c);
@@ -73,6 +78,7 @@ typedef enum clif_reloc_kind {
     CLIF_RELOC_S390X_PCREL32_DBL,
     CLIF_RELOC_S390X_PLT_REL32_DBL,
 } clif_reloc_kind;
+/* Cranelift's name of a relocation kind ("Abs8"; "?" beyond the table). */
 const char *clif_reloc_kind_name(clif_reloc_kind k);
 
 /* A relocation: at `offset` in the code, write the address of `name`
@@ -85,6 +91,7 @@ typedef struct clif_reloc {
     clif_ext_name name;
     int64_t addend;
 } clif_reloc;
+/* The relocations: their number and the i-th (i below the number). */
 uint32_t clif_compiled_num_relocs(const clif_compiled *c);
 clif_reloc clif_compiled_reloc(const clif_compiled *c, uint32_t i);
 
@@ -93,12 +100,14 @@ typedef struct clif_trap_site {
     uint32_t offset;
     clif_trap_code code;
 } clif_trap_site;
+/* The trap sites: their number and the i-th (i below the number). */
 uint32_t clif_compiled_num_traps(const clif_compiled *c);
 clif_trap_site clif_compiled_trap(const clif_compiled *c, uint32_t i);
 /* The trap code of the instruction at `offset`, or CLIF_TRAP_NONE. */
 clif_trap_code clif_compiled_trap_at(const clif_compiled *c, uint32_t offset);
 
-/* Return addresses (offsets) of the calls the code makes. */
+/* Return addresses (offsets) of the calls the code makes: their number and
+ * the i-th (i below the number). */
 uint32_t clif_compiled_num_call_sites(const clif_compiled *c);
 uint32_t clif_compiled_call_site(const clif_compiled *c, uint32_t i);
 
@@ -112,6 +121,7 @@ typedef struct clif_handler {
     bool is_default;
     uint32_t handler_offset;
 } clif_handler;
+/* The handlers: their number and the i-th (i below the number). */
 uint32_t clif_compiled_num_handlers(const clif_compiled *c);
 clif_handler clif_compiled_handler(const clif_compiled *c, uint32_t i);
 
@@ -129,6 +139,7 @@ typedef struct clif_unwind_op {
     uint16_t reg;
     int32_t value;
 } clif_unwind_op;
+/* The unwind steps: their number and the i-th (i below the number). */
 uint32_t clif_compiled_num_unwind(const clif_compiled *c);
 clif_unwind_op clif_compiled_unwind(const clif_compiled *c, uint32_t i);
 /* The function's System V unwind information as an .eh_frame fragment: a

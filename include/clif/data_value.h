@@ -19,6 +19,8 @@ typedef struct clif_data_value {
     uint8_t bytes[16];
 } clif_data_value;
 
+/* A value of type t from the low bits of `bits` (as many as t has, at most
+ * 64; the rest of the bytes are zero). */
 clif_data_value clif_dv_from_u64(clif_type t, uint64_t bits);
 /* The low 64 bits (zero-extended). */
 uint64_t clif_dv_to_u64(const clif_data_value *v);

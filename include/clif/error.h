@@ -42,6 +42,7 @@ clif_error *clif_error_new(clif_error_kind kind, clif_location loc, const char *
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* The same with a va_list. */
 clif_error *clif_error_newv(clif_error_kind kind, clif_location loc, const char *fmt, va_list ap);
 /* A trap error for `code`. */
 clif_error *clif_error_trap(clif_trap_code code);
@@ -51,19 +52,23 @@ clif_error *clif_error_context(clif_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* The kind of error. */
 clif_error_kind clif_error_get_kind(const clif_error *err);
 /* The message without location or context. */
 const char *clif_error_message(const clif_error *err);
+/* The location (its file string is owned by the error). */
 clif_location clif_error_location(const clif_error *err);
 /* The trap code of a CLIF_ERR_TRAP error, else CLIF_TRAP_NONE. */
 clif_trap_code clif_error_trap_code(const clif_error *err);
-/* Number of context lines and the i-th (0 = innermost). */
+/* Number of context lines and the i-th (0 = innermost; NULL beyond the
+ * count). */
 uint32_t clif_error_context_count(const clif_error *err);
 const char *clif_error_context_at(const clif_error *err, uint32_t i);
 /* Formats "file:line:col: message" ("file: message" without a line,
  * "line:col: message" without a file) plus context lines into buf (truncated
  * to size); returns buf. */
 const char *clif_error_format(const clif_error *err, char *buf, size_t size);
+/* Frees the error (running a host payload's destructor); NULL is ignored. */
 void clif_error_free(clif_error *err);
 
 /* ---- Host errors: an embedder's payload ----
@@ -75,6 +80,7 @@ void clif_error_free(clif_error *err);
  * CLIF_ERR_HOST, no trap code. The destructor (may be NULL) runs exactly once,
  * when the error is freed, unless the payload was taken out first. */
 typedef void (*clif_payload_dtor)(void *payload);
+/* A CLIF_ERR_HOST error with a printf-style message carrying `payload`. */
 clif_error *clif_error_host(void *payload, const void *type_tag, clif_payload_dtor dtor,
                             const char *fmt, ...)
 #if defined(__GNUC__)
@@ -105,6 +111,7 @@ typedef struct clif_frame {
  * the number of outer frames left out; adds the context line. Returns err. */
 clif_error *clif_error_set_backtrace(clif_error *err, const clif_frame *frames, uint32_t n,
                                      uint32_t omitted);
+/* Number of frames in the backtrace (0 without one). */
 uint32_t clif_error_backtrace_count(const clif_error *err);
 /* The i-th frame (0 = innermost); {NULL, 0} when out of range. */
 clif_frame clif_error_backtrace_frame(const clif_error *err, uint32_t i);

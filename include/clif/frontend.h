@@ -66,7 +66,9 @@ typedef uint32_t clif_variable;
 typedef struct clif_fb clif_fb;
 
 /* ---- The builder ---- */
+/* A builder with no function (clif_fb_begin starts one). Never NULL. */
 clif_fb *clif_fb_new(void);
+/* Frees the builder and a pending error (not the function); NULL is ignored. */
 void clif_fb_free(clif_fb *fb);
 /* Starts building into `f`, which should be empty apart from its name,
  * signature and preamble entities (clif_func_clear, then set them). Forgets
@@ -84,6 +86,8 @@ clif_error *clif_fb_finalize(clif_fb *fb);
 const clif_error *clif_fb_error(const clif_fb *fb);
 
 /* ---- Blocks ---- */
+/* A new block of the function; it enters the layout with its first
+ * instruction. */
 clif_block clif_fb_create_block(clif_fb *fb);
 /* Makes `b` the current block: instructions go to its end. The block left
  * behind must be filled, untouched, or unreachable; `b` must not be filled.
@@ -102,6 +106,7 @@ clif_value clif_fb_append_block_param(clif_fb *fb, clif_block b, clif_type t);
 bool clif_fb_append_block_params_for_function_params(clif_fb *fb, clif_block b);
 /* Marks `b` as cold (placed out of the hot path). */
 bool clif_fb_set_cold_block(clif_fb *fb, clif_block b);
+/* `b` has been sealed (clif_fb_seal_block). */
 bool clif_fb_is_sealed(const clif_fb *fb, clif_block b);
 /* A terminator has been appended to `b`. */
 bool clif_fb_is_filled(const clif_fb *fb, clif_block b);
@@ -126,31 +131,41 @@ clif_value clif_fb_use_var(clif_fb *fb, clif_variable var);
  * instruction for those without results). Branch targets become SSA
  * predecessors of their blocks; a terminator fills the current block. */
 clif_inst clif_fb_ins(clif_fb *fb, const clif_inst_desc *d);
+/* iconst.t (imm truncated to t), f32const, f64const. */
 clif_value clif_fb_iconst(clif_fb *fb, clif_type t, int64_t imm);
 clif_value clif_fb_f32const(clif_fb *fb, float x);
 clif_value clif_fb_f64const(clif_fb *fb, double x);
 /* `t` is the controlling type for suffix-typed opcodes (uextend.i64); may be
  * CLIF_TYPE_INVALID when the operand gives it. */
 clif_value clif_fb_unary(clif_fb *fb, clif_opcode op, clif_type t, clif_value x);
+/* Two and three value operands (iadd, select, ...). */
 clif_value clif_fb_binary(clif_fb *fb, clif_opcode op, clif_value x, clif_value y);
 clif_value clif_fb_ternary(clif_fb *fb, clif_opcode op, clif_value x, clif_value y, clif_value z);
+/* icmp cc x, y and fcmp cc x, y. */
 clif_value clif_fb_icmp(clif_fb *fb, clif_intcc cc, clif_value x, clif_value y);
 clif_value clif_fb_fcmp(clif_fb *fb, clif_floatcc cc, clif_value x, clif_value y);
+/* A load opcode (load, uload8, ...) of type t from addr + offset. */
 clif_value clif_fb_load(clif_fb *fb, clif_opcode op, clif_type t, clif_memflags flags,
                         clif_value addr, int32_t offset);
+/* A store opcode (store, istore8, ...) of x to addr + offset. */
 clif_inst clif_fb_store(clif_fb *fb, clif_opcode op, clif_memflags flags, clif_value x,
                         clif_value addr, int32_t offset);
+/* stack_addr.t ss + offset. */
 clif_value clif_fb_stack_addr(clif_fb *fb, clif_type t, clif_stack_slot ss, int32_t offset);
+/* jump dest(args) and brif cond, then_, else_. */
 clif_inst clif_fb_jump(clif_fb *fb, clif_block dest, const clif_value *args, uint32_t nargs);
 clif_inst clif_fb_brif(clif_fb *fb, clif_value cond, const clif_block_call *then_,
                        const clif_block_call *else_);
 /* A br_table over a new jump table: `deflt` when index >= n, else entries[index]. */
 clif_inst clif_fb_br_table(clif_fb *fb, clif_value index, const clif_block_call *deflt,
                            const clif_block_call *entries, uint32_t n);
+/* return vals. */
 clif_inst clif_fb_return(clif_fb *fb, const clif_value *vals, uint32_t n);
+/* call fn(args) and call_indirect sig, callee(args). */
 clif_inst clif_fb_call(clif_fb *fb, clif_func_ref fn, const clif_value *args, uint32_t nargs);
 clif_inst clif_fb_call_indirect(clif_fb *fb, clif_sig_ref sig, clif_value callee,
                                 const clif_value *args, uint32_t nargs);
+/* trap code. */
 clif_inst clif_fb_trap(clif_fb *fb, clif_trap_code code);
 /* trapz / trapnz. */
 clif_inst clif_fb_cond_trap(clif_fb *fb, clif_opcode op, clif_value c, clif_trap_code code);
@@ -162,6 +177,7 @@ clif_inst clif_fb_cond_trap(clif_fb *fb, clif_opcode op, clif_value c, clif_trap
  * a longer range a br_table; a binary search over the ranges (icmp uge, brif)
  * picks the range, as cranelift-frontend's Switch does. */
 typedef struct clif_switch clif_switch;
+/* An empty switch (never NULL); clif_switch_free frees it (NULL is ignored). */
 clif_switch *clif_switch_new(void);
 void clif_switch_free(clif_switch *s);
 /* Adds an entry; an index set twice is reported by clif_switch_emit. */

@@ -25,6 +25,8 @@ extern "C" {
 
 typedef struct clif_interp clif_interp;
 
+/* An interpreter with no functions and the default limits (never NULL);
+ * clif_interp_free frees it (NULL is ignored), not the functions added. */
 clif_interp *clif_interp_new(void);
 void clif_interp_free(clif_interp *in);
 /* Makes `f` callable by its name (`%name` or `uN:M`) from other functions and

@@ -110,31 +110,45 @@ typedef enum clif_stack_slot_kind {
 } clif_stack_slot_kind;
 
 /* ---- Creating and reusing functions ---- */
+/* A new, empty function (empty name, no parameters, system_v). Never NULL:
+ * allocation failure aborts, as everywhere in the library. */
 clif_func *clif_func_new(void);
+/* Frees the function and everything it owns; NULL is ignored. */
 void clif_func_free(clif_func *f);
 /* Forgets all contents, keeping allocated capacity for the next function. */
 void clif_func_clear(clif_func *f);
 
+/* Sets the function's name (a testcase name's string is copied). */
 void clif_func_set_name(clif_func *f, const clif_ext_name *name);
 /* The name; the string stays valid until the function is changed. */
 clif_ext_name clif_func_name(const clif_func *f);
-/* The function's own signature. */
+/* Sets the function's own signature (the arrays are copied). */
 void clif_func_set_signature(clif_func *f, const clif_signature *sig);
+/* The function's own signature; the arrays point into the function and stay
+ * valid until it is changed. */
 void clif_func_signature(const clif_func *f, clif_signature *out);
 
 /* ---- Entities ---- */
+/* A new block without parameters, outside the layout (clif_append_block). */
 clif_block clif_create_block(clif_func *f);
-/* Appends a parameter of type `t` to `block` and returns its value. */
+/* Appends a parameter of type `t` to `block` and returns its value
+ * (CLIF_NONE when the block does not exist). */
 clif_value clif_append_block_param(clif_func *f, clif_block block, clif_type t);
-/* Puts `block` at the end of the layout. */
+/* Puts `block` at the end of the layout; a block that does not exist or is
+ * in the layout already is left alone. */
 void clif_append_block(clif_func *f, clif_block block);
 /* Explicit stack slot of `size` bytes aligned to 2^align_shift. */
 clif_stack_slot clif_create_stack_slot(clif_func *f, uint32_t size, uint8_t align_shift);
+/* Declares a signature for calls (`sigN`; the arrays are copied). */
 clif_sig_ref clif_import_signature(clif_func *f, const clif_signature *sig);
+/* Declares a callee (`fnN`): its name (copied), its signature and whether it
+ * is colocated (in the same code region, reachable by a near call). */
 clif_func_ref clif_import_function(clif_func *f, const clif_ext_name *name, clif_sig_ref sig,
                                    bool colocated);
+/* Declares a global value (`gvN`) as `gv` describes it (a symbol's name is
+ * copied). */
 clif_global_value clif_create_global_value(clif_func *f, const clif_global_value_data *gv);
-/* A constant-pool entry of `len` bytes, little-endian lane order. */
+/* A constant-pool entry of `len` bytes (copied), little-endian lane order. */
 clif_constant clif_create_constant(clif_func *f, const uint8_t *bytes, uint32_t len);
 
 /* A jump to `block` with arguments, used by jump, brif, br_table and try_call. */
@@ -181,51 +195,82 @@ typedef struct clif_inst_desc {
  * types and references are the verifier's to check. */
 clif_inst clif_build(clif_func *f, clif_block block, const clif_inst_desc *d);
 
-/* Convenience builders for the common shapes; each appends to `block` and
- * returns the first result (or the instruction for ones without results). */
+/* Convenience builders for the common shapes. Each builds through clif_build
+ * at the end of block `b` and returns the first result, or the instruction
+ * for those without results; CLIF_NONE when clif_build refuses. */
+/* iconst.t: `imm` truncated to the width of t. */
 clif_value clif_ins_iconst(clif_func *f, clif_block b, clif_type t, int64_t imm);
+/* f32const / f64const with the bits of x. */
 clif_value clif_ins_f32const(clif_func *f, clif_block b, float x);
 clif_value clif_ins_f64const(clif_func *f, clif_block b, double x);
+/* One value operand; `t` is the controlling type of suffix-typed opcodes
+ * (uextend.i64), CLIF_TYPE_INVALID when the operand gives it. */
 clif_value clif_ins_unary(clif_func *f, clif_block b, clif_opcode op, clif_type t, clif_value x);
+/* Two and three value operands (iadd, select, ...); the type comes from the
+ * designated operand. */
 clif_value clif_ins_binary(clif_func *f, clif_block b, clif_opcode op, clif_value x, clif_value y);
 clif_value clif_ins_ternary(clif_func *f, clif_block b, clif_opcode op, clif_value x, clif_value y,
                             clif_value z);
+/* icmp cc x, y and fcmp cc x, y. */
 clif_value clif_ins_icmp(clif_func *f, clif_block b, clif_intcc cc, clif_value x, clif_value y);
 clif_value clif_ins_fcmp(clif_func *f, clif_block b, clif_floatcc cc, clif_value x, clif_value y);
+/* A load opcode (load, uload8, sload32, ...) of type t from addr + offset. */
 clif_value clif_ins_load(clif_func *f, clif_block b, clif_opcode op, clif_type t,
                          clif_memflags flags, clif_value addr, int32_t offset);
+/* A store opcode (store, istore8, ...) of x to addr + offset. */
 clif_inst clif_ins_store(clif_func *f, clif_block b, clif_opcode op, clif_memflags flags,
                          clif_value x, clif_value addr, int32_t offset);
+/* stack_addr.t ss + offset. */
 clif_value clif_ins_stack_addr(clif_func *f, clif_block b, clif_type t, clif_stack_slot ss,
                                int32_t offset);
+/* jump dest(args). */
 clif_inst clif_ins_jump(clif_func *f, clif_block b, clif_block dest, const clif_value *args,
                         uint32_t nargs);
+/* brif cond, then_, else_. */
 clif_inst clif_ins_brif(clif_func *f, clif_block b, clif_value cond, const clif_block_call *then_,
                         const clif_block_call *else_);
+/* br_table index, jt. */
 clif_inst clif_ins_br_table(clif_func *f, clif_block b, clif_value index, clif_jump_table jt);
+/* return vals. */
 clif_inst clif_ins_return(clif_func *f, clif_block b, const clif_value *vals, uint32_t n);
+/* call fn(args); the results follow fn's signature. */
 clif_inst clif_ins_call(clif_func *f, clif_block b, clif_func_ref fn, const clif_value *args,
                         uint32_t nargs);
+/* call_indirect sig, callee(args). */
 clif_inst clif_ins_call_indirect(clif_func *f, clif_block b, clif_sig_ref sig, clif_value callee,
                                  const clif_value *args, uint32_t nargs);
+/* trap code. */
 clif_inst clif_ins_trap(clif_func *f, clif_block b, clif_trap_code code);
+/* trapz or trapnz (op) on c. */
 clif_inst clif_ins_cond_trap(clif_func *f, clif_block b, clif_opcode op, clif_value c,
                              clif_trap_code code);
 
-/* ---- Queries ---- */
+/* ---- Queries ----
+ * An entity that does not exist (or an index beyond the count) gives
+ * CLIF_NONE, 0, CLIF_OP_INVALID or CLIF_TYPE_INVALID, never a crash. */
+/* Numbers of blocks, instructions and values created (in the layout or not). */
 uint32_t clif_func_num_blocks(const clif_func *f);
 uint32_t clif_func_num_insts(const clif_func *f);
 uint32_t clif_func_num_values(const clif_func *f);
+/* The layout: the first block and the one after b (CLIF_NONE at the end). */
 clif_block clif_first_block(const clif_func *f);
 clif_block clif_next_block(const clif_func *f, clif_block b);
+/* A block's first instruction and the one after i in its block (CLIF_NONE
+ * at the end). */
 clif_inst clif_first_inst(const clif_func *f, clif_block b);
 clif_inst clif_next_inst(const clif_func *f, clif_inst i);
+/* An instruction's opcode. */
 clif_opcode clif_inst_opcode(const clif_func *f, clif_inst i);
+/* An instruction's results: their number and the n-th. */
 uint32_t clif_inst_num_results(const clif_func *f, clif_inst i);
 clif_value clif_inst_result(const clif_func *f, clif_inst i, uint32_t n);
+/* An instruction's value operands (fixed ones first, then variable ones):
+ * their number and the n-th. */
 uint32_t clif_inst_num_args(const clif_func *f, clif_inst i);
 clif_value clif_inst_arg(const clif_func *f, clif_inst i, uint32_t n);
+/* The type of a value. */
 clif_type clif_value_type(const clif_func *f, clif_value v);
+/* A block's parameters: their number and the n-th. */
 uint32_t clif_block_num_params(const clif_func *f, clif_block b);
 clif_value clif_block_param(const clif_func *f, clif_block b, uint32_t n);
 

@@ -152,6 +152,10 @@ void clif_jit_free(clif_jit *jit);
 const clif_isa *clif_jit_isa(const clif_jit *jit);
 
 /* ---- Declarations ---- */
+/* Declares a function `name` (NULL or "": anonymous, never found by name)
+ * with its linkage and signature (copied); *out is its id. Declaring a name
+ * again gives the same id and merges the linkage; another signature, or a
+ * data object of that name, is an error. */
 clif_error *clif_jit_declare_function(clif_jit *jit, const char *name, clif_linkage linkage,
                                       const clif_signature *sig, clif_jit_func_id *out);
 /* A data object; `writable` data stays writable after finalize. */
@@ -160,7 +164,8 @@ clif_error *clif_jit_declare_data(clif_jit *jit, const char *name, clif_linkage 
 /* Number of declared functions / data objects (ids are 0 .. n-1). */
 uint32_t clif_jit_num_functions(const clif_jit *jit);
 uint32_t clif_jit_num_data(const clif_jit *jit);
-/* The name ("" when anonymous), linkage and signature of a declaration. */
+/* The name of a declaration ("" when anonymous, NULL for an id that does not
+ * exist). */
 const char *clif_jit_function_name(const clif_jit *jit, clif_jit_func_id id);
 const char *clif_jit_data_name(const clif_jit *jit, clif_jit_data_id id);
 /* Finds a declared name (any linkage): returns true and sets *is_func and

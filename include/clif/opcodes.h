@@ -152,10 +152,19 @@ bool clif_typeset_contains(clif_typeset ts, clif_type t);
 clif_type clif_result_type(clif_result_rule rule, clif_type ctrl);
 
 /* Integer condition codes. */
+/* clang-format off */
 #define CLIF_INTCCS(X)                                                                             \
     X(EQ, "eq")                                                                                    \
-    X(NE, "ne") X(SLT, "slt") X(SGE, "sge") X(SGT, "sgt") X(SLE, "sle") X(ULT, "ult")              \
-        X(UGE, "uge") X(UGT, "ugt") X(ULE, "ule")
+    X(NE, "ne")                                                                                    \
+    X(SLT, "slt")                                                                                  \
+    X(SGE, "sge")                                                                                  \
+    X(SGT, "sgt")                                                                                  \
+    X(SLE, "sle")                                                                                  \
+    X(ULT, "ult")                                                                                  \
+    X(UGE, "uge")                                                                                  \
+    X(UGT, "ugt")                                                                                  \
+    X(ULE, "ule")
+/* clang-format on */
 typedef enum clif_intcc {
 #define X(ID, N) CLIF_ICC_##ID,
     CLIF_INTCCS(X)
@@ -164,10 +173,23 @@ typedef enum clif_intcc {
 } clif_intcc;
 
 /* Float condition codes. */
+/* clang-format off */
 #define CLIF_FLOATCCS(X)                                                                           \
     X(ORD, "ord")                                                                                  \
-    X(UNO, "uno") X(EQ, "eq") X(NE, "ne") X(ONE, "one") X(UEQ, "ueq") X(LT, "lt") X(LE, "le")      \
-        X(GT, "gt") X(GE, "ge") X(ULT, "ult") X(ULE, "ule") X(UGT, "ugt") X(UGE, "uge")
+    X(UNO, "uno")                                                                                  \
+    X(EQ, "eq")                                                                                    \
+    X(NE, "ne")                                                                                    \
+    X(ONE, "one")                                                                                  \
+    X(UEQ, "ueq")                                                                                  \
+    X(LT, "lt")                                                                                    \
+    X(LE, "le")                                                                                    \
+    X(GT, "gt")                                                                                    \
+    X(GE, "ge")                                                                                    \
+    X(ULT, "ult")                                                                                  \
+    X(ULE, "ule")                                                                                  \
+    X(UGT, "ugt")                                                                                  \
+    X(UGE, "uge")
+/* clang-format on */
 typedef enum clif_floatcc {
 #define X(ID, N) CLIF_FCC_##ID,
     CLIF_FLOATCCS(X)
@@ -176,10 +198,20 @@ typedef enum clif_floatcc {
 } clif_floatcc;
 
 /* atomic_rmw operations. */
+/* clang-format off */
 #define CLIF_ATOMIC_OPS(X)                                                                         \
     X(ADD, "add")                                                                                  \
-    X(SUB, "sub") X(AND, "and") X(NAND, "nand") X(OR, "or") X(XOR, "xor") X(XCHG, "xchg")          \
-        X(UMIN, "umin") X(UMAX, "umax") X(SMIN, "smin") X(SMAX, "smax")
+    X(SUB, "sub")                                                                                  \
+    X(AND, "and")                                                                                  \
+    X(NAND, "nand")                                                                                \
+    X(OR, "or")                                                                                    \
+    X(XOR, "xor")                                                                                  \
+    X(XCHG, "xchg")                                                                                \
+    X(UMIN, "umin")                                                                                \
+    X(UMAX, "umax")                                                                                \
+    X(SMIN, "smin")                                                                                \
+    X(SMAX, "smax")
+/* clang-format on */
 typedef enum clif_atomic_op {
 #define X(ID, N) CLIF_ATOMIC_##ID,
     CLIF_ATOMIC_OPS(X)
@@ -187,6 +219,8 @@ typedef enum clif_atomic_op {
         CLIF_ATOMIC_COUNT
 } clif_atomic_op;
 
+/* The CLIF names of condition codes and atomic operations ("invalid" for a
+ * value beyond the table). */
 const char *clif_intcc_name(clif_intcc cc);
 const char *clif_floatcc_name(clif_floatcc cc);
 const char *clif_atomic_op_name(clif_atomic_op op);
@@ -198,11 +232,14 @@ int clif_atomic_op_from_name(const char *s, size_t len);
 /* Trap codes: the whole user-visible trap model. A trap is a code and nothing
  * more. Codes 1..250 are user codes ("user1"); the reserved ones follow. */
 typedef uint8_t clif_trap_code;
+/* clang-format off */
 #define CLIF_TRAPS(X)                                                                              \
     X(STACK_OVERFLOW, "stk_ovf", 251)                                                              \
-    X(INTEGER_OVERFLOW, "int_ovf", 252) X(HEAP_OUT_OF_BOUNDS, "heap_oob", 253)                     \
-        X(INTEGER_DIVISION_BY_ZERO, "int_divz", 254)                                               \
-            X(BAD_CONVERSION_TO_INTEGER, "bad_toint", 255)
+    X(INTEGER_OVERFLOW, "int_ovf", 252)                                                            \
+    X(HEAP_OUT_OF_BOUNDS, "heap_oob", 253)                                                         \
+    X(INTEGER_DIVISION_BY_ZERO, "int_divz", 254)                                                   \
+    X(BAD_CONVERSION_TO_INTEGER, "bad_toint", 255)
+/* clang-format on */
 enum {
     CLIF_TRAP_NONE = 0,
 #define X(ID, N, V) CLIF_TRAP_##ID = V,
@@ -230,23 +267,33 @@ typedef uint32_t clif_memflags;
 /* Alias regions of memory flags, in their text names; region i is stored as
  * i + 1 in bits 16..31 (0 = none). */
 #define CLIF_MEM_REGIONS(X) X(HEAP, "heap") X(TABLE, "table") X(VMCTX, "vmctx")
+/* The trap code of an access with flags f: none for notrap, else the code in
+ * bits 8..15 or heap_oob. */
 static inline clif_trap_code clif_memflags_trap(clif_memflags f) {
     if (f & CLIF_MEM_NOTRAP) return CLIF_TRAP_NONE;
     return ((f >> 8) & 0xff) ? (clif_trap_code)((f >> 8) & 0xff) : CLIF_TRAP_HEAP_OUT_OF_BOUNDS;
 }
 
 /* Calling conventions. */
+/* clang-format off */
 #define CLIF_CALLCONVS(X)                                                                          \
     X(FAST, "fast")                                                                                \
-    X(TAIL, "tail") X(SYSTEM_V, "system_v") X(WINDOWS_FASTCALL, "windows_fastcall")                \
-        X(APPLE_AARCH64, "apple_aarch64") X(PROBESTACK, "probestack") X(WINCH, "winch")            \
-            X(PRESERVE_ALL, "preserve_all")
+    X(TAIL, "tail")                                                                                \
+    X(SYSTEM_V, "system_v")                                                                        \
+    X(WINDOWS_FASTCALL, "windows_fastcall")                                                        \
+    X(APPLE_AARCH64, "apple_aarch64")                                                              \
+    X(PROBESTACK, "probestack")                                                                    \
+    X(WINCH, "winch")                                                                              \
+    X(PRESERVE_ALL, "preserve_all")
+/* clang-format on */
 typedef enum clif_callconv {
 #define X(ID, N) CLIF_CC_##ID,
     CLIF_CALLCONVS(X)
 #undef X
         CLIF_CC_COUNT
 } clif_callconv;
+/* The name of a calling convention ("invalid" beyond the table) and its
+ * lookup (-1 when the name is none). */
 const char *clif_callconv_name(clif_callconv cc);
 int clif_callconv_from_name(const char *s, size_t len);
 

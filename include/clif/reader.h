@@ -77,12 +77,15 @@ typedef struct clif_test_file {
  * trusted: sizes, numbers and nesting are bounded. */
 clif_error *clif_parse_test_file(const char *text, size_t len, const char *path,
                                  clif_test_file **out);
+/* Frees the file with its functions, run commands and strings; NULL is
+ * ignored. */
 void clif_test_file_free(clif_test_file *tf);
 
 /* Parses a run command's text (after "; "), e.g. "run: %f(1) == 2", for the
  * function with signature `sig`; used by the file parser and by tools. */
 clif_error *clif_parse_run_command(const char *text, size_t len, const clif_signature *sig,
                                    clif_location loc, clif_run_command *out);
+/* Frees what a run command holds (not the struct itself) and zeroes it. */
 void clif_run_command_free(clif_run_command *rc);
 
 #ifdef __cplusplus

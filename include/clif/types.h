@@ -43,19 +43,24 @@ static inline clif_type clif_type_lane(clif_type t) {
 static inline unsigned clif_type_log2_lanes(clif_type t) {
     return (t >> 4) & 0xf;
 }
+/* The lane count (1 for scalars; a dynamic vector's minimum). */
 static inline unsigned clif_type_lanes(clif_type t) {
     return 1u << clif_type_log2_lanes(t);
 }
+/* A dynamic vector (`i32x4xN`). */
 static inline bool clif_type_is_dynamic(clif_type t) {
     return (t & CLIF_TYPE_DYN) != 0;
 }
+/* More than one lane (fixed or dynamic vectors). */
 static inline bool clif_type_is_vector(clif_type t) {
     return clif_type_log2_lanes(t) != 0;
 }
+/* Integer lanes (i8..i128), scalar or vector. */
 static inline bool clif_type_is_int(clif_type t) {
     unsigned l = t & 0xf;
     return l >= CLIF_I8 && l <= CLIF_I128;
 }
+/* Float lanes (f16..f128), scalar or vector. */
 static inline bool clif_type_is_float(clif_type t) {
     unsigned l = t & 0xf;
     return l >= CLIF_F16 && l <= CLIF_F128;
@@ -64,6 +69,7 @@ static inline bool clif_type_is_float(clif_type t) {
 unsigned clif_type_lane_bits(clif_type t);
 /* Bits of the whole type (lanes * lane bits; a dynamic vector counts its minimum). */
 unsigned clif_type_bits(clif_type t);
+/* Bytes of the whole type (clif_type_bits / 8). */
 static inline unsigned clif_type_bytes(clif_type t) {
     return clif_type_bits(t) / 8;
 }

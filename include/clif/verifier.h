@@ -35,6 +35,7 @@ clif_error *clif_verify(const clif_func *f, const char *file);
  * and the types of try_call exception payloads (exnN). */
 uint32_t clif_verify_each_isa(const clif_func *f, const clif_isa *isa, clif_verifier_sink sink,
                               void *ctx);
+/* clif_verify with the target's rules. */
 clif_error *clif_verify_isa(const clif_func *f, const clif_isa *isa, const char *file);
 
 #ifdef __cplusplus

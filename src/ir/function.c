@@ -15,12 +15,27 @@ clif_func *clif_func_new(void) {
     return f;
 }
 
+/* clang-format off */
 #define ALL_VECS(X)                                                                                \
     X(values)                                                                                      \
     X(insts)                                                                                       \
-    X(inodes) X(blocks) X(pool) X(block_calls) X(jump_tables) X(stack_slots) X(dyn_types) X(gvs)   \
-        X(sigs) X(abi_params) X(ext_funcs) X(constants) X(const_bytes) X(extables)                 \
-            X(extable_items) X(strings)
+    X(inodes)                                                                                      \
+    X(blocks)                                                                                      \
+    X(pool)                                                                                        \
+    X(block_calls)                                                                                 \
+    X(jump_tables)                                                                                 \
+    X(stack_slots)                                                                                 \
+    X(dyn_types)                                                                                   \
+    X(gvs)                                                                                         \
+    X(sigs)                                                                                        \
+    X(abi_params)                                                                                  \
+    X(ext_funcs)                                                                                   \
+    X(constants)                                                                                   \
+    X(const_bytes)                                                                                 \
+    X(extables)                                                                                    \
+    X(extable_items)                                                                               \
+    X(strings)
+/* clang-format on */
 
 void clif_func_free(clif_func *f) {
     if (!f) return;
