@@ -62,7 +62,9 @@ typedef struct clif_test_file {
     char *path;
     char **tests; /* "run", "interpret", "cat", "verifier", ... (options after the name kept) */
     uint32_t ntests;
-    clif_setting *settings; /* all `set` lines after the last target (or all, when none) */
+    clif_setting *settings; /* the `set` lines of a file without targets (with targets, each
+                               target keeps the settings in force; a `set` after the last
+                               target is an error) */
     uint32_t nsettings;
     clif_target *targets;
     uint32_t ntargets;
