@@ -246,10 +246,18 @@ bool x64_lower_simd(lower_ctx *ctx, clif_inst inst) {
         lw_alias_output(ctx, lw_result(ctx, inst, 0), 0, x64_vconst_reg(ctx, bytes));
         return true;
     }
-    case CLIF_OP_BITCAST:
-        if (!clif_type_is_vector(t) || !clif_type_is_vector(at) || clif_type_bits(t) != 128) break;
+    case CLIF_OP_BITCAST: {
+        /* Big-endian lane order differs unless the lanes keep their size. */
+        bool big = lw_data(ctx, inst)->memflags & CLIF_MEM_BIG;
+        if (big && clif_type_bits(clif_type_lane(t)) != clif_type_bits(clif_type_lane(at)))
+            return lw_unsupported(ctx, "unsupported: big-endian %s bitcast on x86_64",
+                                  x64_type_name(vt, (char[32]){0}));
+        bool xmm = (clif_type_is_vector(t) || t == CLIF_F128) &&
+                   (clif_type_is_vector(at) || at == CLIF_F128);
+        if (!xmm || clif_type_bits(t) != 128 || clif_type_bits(at) != 128) break;
         lw_alias_output(ctx, lw_result(ctx, inst, 0), 0, lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)));
         return true;
+    }
     case CLIF_OP_BAND:
     case CLIF_OP_BOR:
     case CLIF_OP_BXOR: {

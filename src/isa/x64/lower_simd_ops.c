@@ -509,6 +509,56 @@ static void sshr_i64(lower_ctx *ctx, ra_vreg x, ra_vreg amt, ra_vreg dst) {
     xs_binop(ctx, X64_PSUBQ_X_XM128, dst, bin(ctx, X64_PXOR_X_XM128, t, ms), ms);
 }
 
+/* popcnt of byte lanes on SSE2: the classic bit-slice sums; word shifts
+ * are fine since each step masks the bits that cross into a byte. */
+static void popcnt_i8(lower_ctx *ctx, ra_vreg x, ra_vreg dst) {
+    x64_rmi k55 = xs_lane_const(ctx, 0x55, 1), k33 = xs_lane_const(ctx, 0x33, 1);
+    x64_rmi k0f = xs_lane_const(ctx, 0x0f, 1);
+    ra_vreg h = xs_vtemp(ctx), t = xs_vtemp(ctx), u = xs_vtemp(ctx), r = xs_vtemp(ctx);
+    x64_xmm_binop(ctx, X64_PAND_X_XM128, h, shift_imm(ctx, X64_PSRLW_X_IMM8, x, 1), &k55);
+    ra_vreg c2 = bin(ctx, X64_PSUBB_X_XM128, x, h);
+    x64_xmm_binop(ctx, X64_PAND_X_XM128, t, c2, &k33);
+    x64_xmm_binop(ctx, X64_PAND_X_XM128, u, shift_imm(ctx, X64_PSRLW_X_IMM8, c2, 2), &k33);
+    ra_vreg c4 = bin(ctx, X64_PADDB_X_XM128, t, u);
+    ra_vreg c8 = bin(ctx, X64_PADDB_X_XM128, c4, shift_imm(ctx, X64_PSRLW_X_IMM8, c4, 4));
+    x64_xmm_binop(ctx, X64_PAND_X_XM128, r, c8, &k0f);
+    x64_copy(ctx, dst, r, CLIF_F64);
+}
+
+/* iadd_pairwise of byte lanes: even + odd bytes as words, packed back. */
+static void pairwise_i8(lower_ctx *ctx, ra_vreg a, ra_vreg b, ra_vreg dst) {
+    ra_vreg half[2];
+    ra_vreg src[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        x64_rmi lo = xs_lane_const(ctx, 0x00ff, 2);
+        ra_vreg ev = xs_vtemp(ctx), s = xs_vtemp(ctx);
+        x64_xmm_binop(ctx, X64_PAND_X_XM128, ev, src[i], &lo);
+        ra_vreg sum = bin(ctx, X64_PADDW_X_XM128, ev, shift_imm(ctx, X64_PSRLW_X_IMM8, src[i], 8));
+        x64_xmm_binop(ctx, X64_PAND_X_XM128, s, sum, &lo);
+        half[i] = s;
+    }
+    xs_binop(ctx, X64_PACKUSWB_X_XM128, dst, half[0], half[1]);
+}
+
+/* bitcast between i128 (two registers) and a 128-bit vector. */
+static void bitcast_i128(lower_ctx *ctx, clif_inst inst, bool to_vec) {
+    clif_value x = lw_arg(ctx, inst, 0), res = lw_result(ctx, inst, 0);
+    ra_vreg r[2];
+    if (to_vec) {
+        lw_put_in_regs(ctx, x, r);
+        ra_vreg lo = xs_vtemp(ctx), hi = xs_vtemp(ctx);
+        xs_gpr_to_xmm(ctx, lo, r[0], true);
+        xs_gpr_to_xmm(ctx, hi, r[1], true);
+        xs_binop(ctx, X64_PUNPCKLQDQ_X_XM128, lw_output_reg(ctx, res), lo, hi);
+        return;
+    }
+    ra_vreg v = lw_put_in_reg(ctx, x), hi = xs_vtemp(ctx);
+    lw_output_regs(ctx, res, r);
+    xs_xmm_to_gpr(ctx, r[0], v, true);
+    xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, hi, v, 0xee);
+    xs_xmm_to_gpr(ctx, r[1], hi, true);
+}
+
 bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg dst) {
     clif_opcode op = lw_opcode(ctx, inst);
     clif_type lane = clif_type_lane(vt);
@@ -580,6 +630,10 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
                  arg(ctx, inst, 1));
         return true;
     case CLIF_OP_IADD_PAIRWISE:
+        if (!flt && li == 0) {
+            pairwise_i8(ctx, arg(ctx, inst, 0), arg(ctx, inst, 1), dst);
+            return true;
+        }
         if (!flt && li == 2 && !has(ctx, X64_FLAG_SSSE3)) {
             /* Even and odd lanes of a:b gathered with shufps, then added. */
             ra_vreg a = arg(ctx, inst, 0), b = arg(ctx, inst, 1);
@@ -652,6 +706,27 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
             }
             xs_gpr_to_xmm(ctx, dst, s, li == 3);
         }
+        return true;
+    }
+    case CLIF_OP_BITCAST: {
+        clif_type t = lw_type(ctx, lw_result(ctx, inst, 0));
+        clif_type at = lw_type(ctx, lw_arg(ctx, inst, 0));
+        if (t != CLIF_I128 && at != CLIF_I128) return false;
+        bitcast_i128(ctx, inst, at == CLIF_I128);
+        return true;
+    }
+    case CLIF_OP_POPCNT:
+        if (flt || li != 0) return false;
+        popcnt_i8(ctx, arg(ctx, inst, 0), dst);
+        return true;
+    case CLIF_OP_SQMUL_ROUND_SAT: {
+        if (flt || li != 1 || !has(ctx, X64_FLAG_SSSE3)) return false;
+        /* pmulhrsw overflows only for 0x8000 * 0x8000, giving 0x8000. */
+        ra_vreg r = bin(ctx, X64_PMULHRSW_X_XM128, arg(ctx, inst, 0), arg(ctx, inst, 1));
+        x64_rmi k = xs_lane_const(ctx, 0x8000, 2);
+        ra_vreg m = xs_vtemp(ctx);
+        x64_xmm_binop(ctx, X64_PCMPEQW_X_XM128, m, r, &k);
+        xs_binop(ctx, X64_PXOR_X_XM128, dst, r, m);
         return true;
     }
     case CLIF_OP_FMIN:
