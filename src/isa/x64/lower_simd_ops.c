@@ -232,7 +232,20 @@ static bool insertlane(lower_ctx *ctx, clif_inst inst, clif_type lane, uint32_t 
         tied_imm(ctx, X64_PINSRW_X_R32M16_IMM8, dst, v, m, (uint8_t)(k / 2));
         return true;
     }
-    if (!sse41) return false;
+    if (!sse41) {
+        /* A 32-bit lane as two words (li == 2). */
+        ra_vreg v = arg(ctx, inst, 0), s = arg(ctx, inst, 1);
+        if (flt) {
+            ra_vreg g = lw_temp(ctx, RA_CLASS_INT, CLIF_I32);
+            xs_xmm_to_gpr(ctx, g, s, false);
+            s = g;
+        }
+        ra_vreg hi = lw_temp(ctx, RA_CLASS_INT, CLIF_I32), v1 = xs_vtemp(ctx);
+        tied_imm(ctx, X64_PINSRW_X_R32M16_IMM8, v1, v, s, (uint8_t)(2 * k));
+        x64_shift_imm(ctx, X64_SHR_RM32_IMM8, hi, s, 16);
+        tied_imm(ctx, X64_PINSRW_X_R32M16_IMM8, dst, v1, hi, (uint8_t)(2 * k + 1));
+        return true;
+    }
     x64_form f = li == 0 ? X64_PINSRB_X_R32M8_IMM8
                  : flt   ? X64_INSERTPS_X_XM32_IMM8
                          : X64_PINSRD_X_RM32_IMM8;
@@ -383,6 +396,9 @@ static void shift_i8(lower_ctx *ctx, clif_opcode op, ra_vreg x, ra_vreg amt, ra_
     xs_binop(ctx, sra ? X64_PACKSSWB_X_XM128 : X64_PACKUSWB_X_XM128, dst, halves[0], halves[1]);
 }
 
+static void cvt_from_u32(lower_ctx *ctx, ra_vreg x, ra_vreg dst);
+static void cvt_to_s32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst);
+
 static bool fconvert(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_type vt, ra_vreg dst) {
     clif_type from = clif_type_lane(lw_type(ctx, lw_arg(ctx, inst, 0)));
     clif_type to = clif_type_lane(vt);
@@ -395,7 +411,13 @@ static bool fconvert(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_type v
         f = X64_CVTDQ2PS_X_XM128;
     else if (op == CLIF_OP_FCVT_FROM_SINT && from == CLIF_I32 && to == CLIF_F64)
         f = X64_CVTDQ2PD_X_XM64;
-    else
+    else if (op == CLIF_OP_FCVT_FROM_UINT && from == CLIF_I32 && to == CLIF_F32) {
+        cvt_from_u32(ctx, arg(ctx, inst, 0), dst);
+        return true;
+    } else if (op == CLIF_OP_FCVT_TO_SINT_SAT && from == CLIF_F32 && to == CLIF_I32) {
+        cvt_to_s32_sat(ctx, arg(ctx, inst, 0), dst);
+        return true;
+    } else
         return false;
     x64_rmi s = xs_reg_src(arg(ctx, inst, 0));
     x64_rm(ctx, f, dst, &s);
@@ -442,6 +464,49 @@ static bool shuffle(lower_ctx *ctx, clif_inst inst, ra_vreg dst) {
     x64_xmm_binop(ctx, X64_PSHUFB_X_XM128, rb, arg(ctx, inst, 1), &cb);
     xs_binop(ctx, X64_POR_X_XM128, dst, ra, rb);
     return true;
+}
+
+/* fcvt_from_uint i32x4 -> f32x4: the high and low 16 bits converted
+ * exactly, then hi * 65536 + lo rounded once. */
+static void cvt_from_u32(lower_ctx *ctx, ra_vreg x, ra_vreg dst) {
+    x64_rmi lomask = xs_lane_const(ctx, 0xffff, 4);
+    ra_vreg lo = xs_vtemp(ctx), flo = xs_vtemp(ctx), fhi = xs_vtemp(ctx), sc = xs_vtemp(ctx);
+    x64_xmm_binop(ctx, X64_PAND_X_XM128, lo, x, &lomask);
+    ra_vreg hi = shift_imm(ctx, X64_PSRLD_X_IMM8, x, 16);
+    x64_rmi l = xs_reg_src(lo), h = xs_reg_src(hi);
+    x64_rm(ctx, X64_CVTDQ2PS_X_XM128, flo, &l);
+    x64_rm(ctx, X64_CVTDQ2PS_X_XM128, fhi, &h);
+    x64_rmi k = xs_lane_const(ctx, 0x47800000, 4); /* 65536.0f */
+    x64_xmm_binop(ctx, X64_MULPS_X_XM128, sc, fhi, &k);
+    xs_binop(ctx, X64_ADDPS_X_XM128, dst, sc, flo);
+}
+
+/* fcvt_to_sint_sat f32x4 -> i32x4: NaN lanes zeroed, positive overflow
+ * (cvttps2dq gives 0x80000000) turned into 0x7fffffff. */
+static void cvt_to_s32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst) {
+    ra_vreg ok = cmpp(ctx, false, 0, x, x);
+    ra_vreg z = bin(ctx, X64_ANDPS_X_XM128, x, ok);
+    ra_vreg pos = bin(ctx, X64_PXOR_X_XM128, ok, z); /* sign set when z >= 0 */
+    ra_vreg c = xs_vtemp(ctx);
+    x64_rmi zs = xs_reg_src(z);
+    x64_rm(ctx, X64_CVTTPS2DQ_X_XM128, c, &zs);
+    ra_vreg ovf = shift_imm(ctx, X64_PSRAD_X_IMM8, bin(ctx, X64_PAND_X_XM128, pos, c), 31);
+    xs_binop(ctx, X64_PXOR_X_XM128, dst, c, ovf);
+}
+
+/* sshr of 64-bit lanes on SSE2: ((x >>u n) ^ (m >>u n)) - (m >>u n), m the sign bit. */
+static void sshr_i64(lower_ctx *ctx, ra_vreg x, ra_vreg amt, ra_vreg dst) {
+    ra_vreg n = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+    x64_rmi k = {X64_RMI_IMM, CLIF_NONE, {0}, 63};
+    x64_emit_alu(ctx, X64_ALU_AND, 4, n, amt, &k);
+    ra_vreg xn = xs_vtemp(ctx), m = xs_vtemp(ctx);
+    xs_gpr_to_xmm(ctx, xn, n, false);
+    x64_rmi sb = xs_lane_const(ctx, 0x8000000000000000ull, 8);
+    ra_vreg z = xs_zero_vec(ctx);
+    x64_xmm_binop(ctx, X64_POR_X_XM128, m, z, &sb);
+    ra_vreg ms = bin(ctx, X64_PSRLQ_X_XM128, m, xn);
+    ra_vreg t = bin(ctx, X64_PSRLQ_X_XM128, x, xn);
+    xs_binop(ctx, X64_PSUBQ_X_XM128, dst, bin(ctx, X64_PXOR_X_XM128, t, ms), ms);
 }
 
 bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg dst) {
@@ -515,6 +580,15 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
                  arg(ctx, inst, 1));
         return true;
     case CLIF_OP_IADD_PAIRWISE:
+        if (!flt && li == 2 && !has(ctx, X64_FLAG_SSSE3)) {
+            /* Even and odd lanes of a:b gathered with shufps, then added. */
+            ra_vreg a = arg(ctx, inst, 0), b = arg(ctx, inst, 1);
+            ra_vreg ev = xs_vtemp(ctx), od = xs_vtemp(ctx);
+            tied_imm(ctx, X64_SHUFPS_X_XM128_IMM8, ev, a, b, 0x88);
+            tied_imm(ctx, X64_SHUFPS_X_XM128_IMM8, od, a, b, 0xdd);
+            xs_binop(ctx, X64_PADDD_X_XM128, dst, ev, od);
+            return true;
+        }
         if (flt || li == 0 || li == 3 || !has(ctx, X64_FLAG_SSSE3)) return false;
         xs_binop(ctx, li == 1 ? X64_PHADDW_X_XM128 : X64_PHADDD_X_XM128, dst, arg(ctx, inst, 0),
                  arg(ctx, inst, 1));
@@ -522,12 +596,18 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
     case CLIF_OP_ISHL:
     case CLIF_OP_USHR:
     case CLIF_OP_SSHR:
+        if (!flt && li == 3 && op == CLIF_OP_SSHR) {
+            sshr_i64(ctx, arg(ctx, inst, 0), arg(ctx, inst, 1), dst);
+            return true;
+        }
         if (flt || li != 0) return false;
         shift_i8(ctx, op, arg(ctx, inst, 0), arg(ctx, inst, 1), dst);
         return true;
     case CLIF_OP_FVPROMOTE_LOW:
     case CLIF_OP_FVDEMOTE:
-    case CLIF_OP_FCVT_FROM_SINT: return fconvert(ctx, inst, op, vt, dst);
+    case CLIF_OP_FCVT_FROM_SINT:
+    case CLIF_OP_FCVT_FROM_UINT:
+    case CLIF_OP_FCVT_TO_SINT_SAT: return fconvert(ctx, inst, op, vt, dst);
     case CLIF_OP_FLOOR:
     case CLIF_OP_CEIL:
     case CLIF_OP_TRUNC:
@@ -543,6 +623,35 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
         xb_reg(&b, 0, xb_def(&b, dst));
         xb_imm(&b, 2, mode);
         xb_emit(ctx, &b);
+        return true;
+    }
+    case CLIF_OP_SNARROW:
+    case CLIF_OP_UNARROW: {
+        if (flt || li > 1) return false;
+        x64_form f;
+        if (op == CLIF_OP_SNARROW)
+            f = li == 0 ? X64_PACKSSWB_X_XM128 : X64_PACKSSDW_X_XM128;
+        else if (li == 0)
+            f = X64_PACKUSWB_X_XM128;
+        else if (has(ctx, X64_FLAG_SSE41))
+            f = X64_PACKUSDW_X_XM128;
+        else
+            return false;
+        xs_binop(ctx, f, dst, arg(ctx, inst, 0), arg(ctx, inst, 1));
+        return true;
+    }
+    case CLIF_OP_SCALAR_TO_VECTOR: {
+        ra_vreg s = arg(ctx, inst, 0);
+        if (flt) {
+            xs_binop(ctx, li == 3 ? X64_MOVSD_X_XM64 : X64_MOVSS_X_XM32, dst, xs_zero_vec(ctx), s);
+        } else {
+            if (li < 2) {
+                ra_vreg g = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+                x64_extend(ctx, g, s, li == 0 ? 1 : 2, false);
+                s = g;
+            }
+            xs_gpr_to_xmm(ctx, dst, s, li == 3);
+        }
         return true;
     }
     case CLIF_OP_FMIN:
