@@ -47,14 +47,26 @@ typedef uint32_t clif_exception_table;
 
 typedef struct clif_func clif_func;
 
-/* ---- Signatures ---- */
-typedef enum clif_arg_ext { CLIF_EXT_NONE, CLIF_EXT_UEXT, CLIF_EXT_SEXT } clif_arg_ext;
+/* ---- Signatures ----
+ * Extensions and purposes of ABI parameters, with their text names. */
+#define CLIF_ARG_EXTS(X) X(NONE, "") X(UEXT, "uext") X(SEXT, "sext")
+/* clang-format off */
+#define CLIF_ARG_PURPOSES(X)                                                                       \
+    X(NORMAL, "normal")                                                                            \
+    X(VMCTX, "vmctx")                                                                              \
+    X(SRET, "sret")                                                                                \
+    X(STACK_LIMIT, "stack_limit")                                                                  \
+    X(STRUCT, "sarg") /* struct_argument(size), written `sarg(size)` */
+/* clang-format on */
+typedef enum clif_arg_ext {
+#define X(ID, N) CLIF_EXT_##ID,
+    CLIF_ARG_EXTS(X)
+#undef X
+} clif_arg_ext;
 typedef enum clif_arg_purpose {
-    CLIF_ARG_NORMAL,
-    CLIF_ARG_VMCTX,
-    CLIF_ARG_SRET,
-    CLIF_ARG_STACK_LIMIT,
-    CLIF_ARG_STRUCT, /* struct_argument(size) */
+#define X(ID, N) CLIF_ARG_##ID,
+    CLIF_ARG_PURPOSES(X)
+#undef X
 } clif_arg_purpose;
 
 typedef struct clif_abi_param {

@@ -253,15 +253,23 @@ const char *clif_trap_name(clif_trap_code code, char *buf, size_t size);
 clif_trap_code clif_trap_from_name(const char *s, size_t len);
 
 /* Memory flags. The trap code of a trapping access sits in bits 8..15 (0 =
- * the default, heap_oob), the alias region + 1 in bits 16..31. */
+ * the default, heap_oob), the alias region + 1 in bits 16..31. The flags
+ * besides notrap, with their text names, in the order the writer prints
+ * them: */
+/* clang-format off */
+#define CLIF_MEM_FLAGS(X)                                                                          \
+    X(ALIGNED, "aligned", 1 << 1)                                                                  \
+    X(READONLY, "readonly", 1 << 2)                                                                \
+    X(CAN_MOVE, "can_move", 1 << 5)                                                                \
+    X(BIG, "big", 1 << 4)                                                                          \
+    X(LITTLE, "little", 1 << 3)                                                                    \
+    X(CHECKED, "checked", 1 << 6)
+/* clang-format on */
 enum {
     CLIF_MEM_NOTRAP = 1 << 0,
-    CLIF_MEM_ALIGNED = 1 << 1,
-    CLIF_MEM_READONLY = 1 << 2,
-    CLIF_MEM_LITTLE = 1 << 3,
-    CLIF_MEM_BIG = 1 << 4,
-    CLIF_MEM_CAN_MOVE = 1 << 5,
-    CLIF_MEM_CHECKED = 1 << 6,
+#define X(ID, N, BIT) CLIF_MEM_##ID = BIT,
+    CLIF_MEM_FLAGS(X)
+#undef X
 };
 typedef uint32_t clif_memflags;
 /* Alias regions of memory flags, in their text names; region i is stored as

@@ -162,8 +162,9 @@ static const struct {
     const char *name;
     clif_memflags bit;
 } flag_names[] = {
-    {"aligned", CLIF_MEM_ALIGNED}, {"readonly", CLIF_MEM_READONLY}, {"little", CLIF_MEM_LITTLE},
-    {"big", CLIF_MEM_BIG},         {"checked", CLIF_MEM_CHECKED},   {"can_move", CLIF_MEM_CAN_MOVE},
+#define X(ID, N, BIT) {N, CLIF_MEM_##ID},
+    CLIF_MEM_FLAGS(X)
+#undef X
 };
 
 static bool word_is(const rd_token *t, const char *w) {

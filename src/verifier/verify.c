@@ -22,16 +22,29 @@ vf_name vf_callconv(uint8_t cc) {
 }
 
 vf_name vf_abi(const clif_abi_param *p) {
-    static const char *const purposes[] = {"", " vmctx", " sret", " stack_limit", " sarg"};
+    static const char *const exts[] = {
+#define X(ID, N) N,
+        CLIF_ARG_EXTS(X)
+#undef X
+    };
+    static const char *const purposes[] = {
+#define X(ID, N) N,
+        CLIF_ARG_PURPOSES(X)
+#undef X
+    };
     vf_name n;
     char t[24];
-    const char *ext = p->ext == CLIF_EXT_UEXT ? " uext" : p->ext == CLIF_EXT_SEXT ? " sext" : "";
-    const char *purpose = p->purpose < 5 ? purposes[p->purpose] : " invalid";
+    const char *ext = p->ext < sizeof exts / sizeof *exts ? exts[p->ext] : "";
+    const char *purpose = p->purpose == CLIF_ARG_NORMAL                     ? ""
+                          : p->purpose < sizeof purposes / sizeof *purposes ? purposes[p->purpose]
+                                                                            : "invalid";
+    clif_type_name(p->type, t, sizeof t);
     if (p->purpose == CLIF_ARG_STRUCT)
-        snprintf(n.s, sizeof n.s, "%s%s sarg(%u)", clif_type_name(p->type, t, sizeof t), ext,
+        snprintf(n.s, sizeof n.s, "%s%s%s %s(%u)", t, *ext ? " " : "", ext, purpose,
                  (unsigned)p->size);
     else
-        snprintf(n.s, sizeof n.s, "%s%s%s", clif_type_name(p->type, t, sizeof t), ext, purpose);
+        snprintf(n.s, sizeof n.s, "%s%s%s%s%s", t, *ext ? " " : "", ext, *purpose ? " " : "",
+                 purpose);
     return n;
 }
 

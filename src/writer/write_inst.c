@@ -60,12 +60,10 @@ void wr_memflags(strbuf *sb, clif_memflags flags) {
         sb_putc(sb, ' ');
         wr_trap(sb, trap);
     }
-    if (flags & CLIF_MEM_ALIGNED) sb_puts(sb, " aligned");
-    if (flags & CLIF_MEM_READONLY) sb_puts(sb, " readonly");
-    if (flags & CLIF_MEM_CAN_MOVE) sb_puts(sb, " can_move");
-    if (flags & CLIF_MEM_BIG) sb_puts(sb, " big");
-    if (flags & CLIF_MEM_LITTLE) sb_puts(sb, " little");
-    if (flags & CLIF_MEM_CHECKED) sb_puts(sb, " checked");
+#define X(ID, N, BIT)                                                                              \
+    if (flags & CLIF_MEM_##ID) sb_puts(sb, " " N);
+    CLIF_MEM_FLAGS(X)
+#undef X
     static const char *const regions[] = {
 #define X(ID, N) N,
         CLIF_MEM_REGIONS(X)
