@@ -205,6 +205,14 @@ static inline clif_value ir_resolve(const clif_func *f, clif_value v) {
         v = f->values.data[v].owner;
     return v;
 }
+/* Text names of ABI parameter extensions and purposes (clif_arg_ext: "" for
+ * none; clif_arg_purpose: "sarg" for a struct argument), NULL beyond the
+ * table; and their lookups by name (-1 when none). With the other name
+ * tables in opcodes.c. */
+const char *ir_arg_ext_name(unsigned ext);
+const char *ir_arg_purpose_name(unsigned purpose);
+int ir_arg_ext_from_name(const char *s, size_t len);
+int ir_arg_purpose_from_name(const char *s, size_t len);
 /* The signature an instruction calls (call, call_indirect, return_call*,
  * try_call*), or CLIF_NONE. */
 clif_sig_ref ir_inst_call_sig(const clif_func *f, const inst_data *d);

@@ -1,6 +1,8 @@
 /* The opcode table and the small name tables of CLIF. */
 #include "clif/opcodes.h"
 
+#include "ir/function.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -133,10 +135,36 @@ static const char *const callconv_names[] = {
 #undef X
 };
 
+static const char *const arg_ext_names[] = {
+#define X(ID, N) N,
+    CLIF_ARG_EXTS(X)
+#undef X
+};
+static const char *const arg_purpose_names[] = {
+#define X(ID, N) N,
+    CLIF_ARG_PURPOSES(X)
+#undef X
+};
+
 static int lookup(const char *const *names, int count, const char *s, size_t len) {
     for (int i = 0; i < count; i++)
-        if (name_eq(names[i], s, len)) return i;
+        if (len && name_eq(names[i], s, len)) return i;
     return -1;
+}
+
+#define COUNT(a) (int)(sizeof a / sizeof a[0])
+
+const char *ir_arg_ext_name(unsigned ext) {
+    return ext < (unsigned)COUNT(arg_ext_names) ? arg_ext_names[ext] : NULL;
+}
+const char *ir_arg_purpose_name(unsigned purpose) {
+    return purpose < (unsigned)COUNT(arg_purpose_names) ? arg_purpose_names[purpose] : NULL;
+}
+int ir_arg_ext_from_name(const char *s, size_t len) {
+    return lookup(arg_ext_names, COUNT(arg_ext_names), s, len);
+}
+int ir_arg_purpose_from_name(const char *s, size_t len) {
+    return lookup(arg_purpose_names, COUNT(arg_purpose_names), s, len);
 }
 
 const char *clif_intcc_name(clif_intcc cc) {

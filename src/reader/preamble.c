@@ -19,35 +19,14 @@
 
 /* ---- Signatures ---- */
 
-static bool word_is(const rd_token *t, const char *w) {
-    return t->kind == T_IDENT && t->len == strlen(w) && memcmp(t->text, w, t->len) == 0;
-}
-
-static const char *const ext_names[] = {
-#define X(ID, N) N,
-    CLIF_ARG_EXTS(X)
-#undef X
-};
-static const char *const purpose_names[] = {
-#define X(ID, N) N,
-    CLIF_ARG_PURPOSES(X)
-#undef X
-};
-
-/* The index of the name t is in names[0..n), or -1. */
-static int find_word(const rd_token *t, const char *const *names, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (*names[i] && word_is(t, names[i])) return (int)i;
-    return -1;
-}
-
 static bool parse_abi_param(rd_parser *p) {
     clif_abi_param a = {0, CLIF_EXT_NONE, CLIF_ARG_NORMAL, 0};
     if (!rd_match_type(p, "expected parameter type", &a.type)) return false;
     for (;;) {
         const rd_token *t = rd_peek(p);
-        int ext = find_word(t, ext_names, sizeof ext_names / sizeof *ext_names);
-        int purpose = find_word(t, purpose_names, sizeof purpose_names / sizeof *purpose_names);
+        if (t->kind != T_IDENT) break;
+        int ext = ir_arg_ext_from_name(t->text, t->len);
+        int purpose = ir_arg_purpose_from_name(t->text, t->len);
         if (ext >= 0) {
             a.ext = (uint8_t)ext;
         } else if (purpose == CLIF_ARG_STRUCT) {

@@ -22,22 +22,12 @@ vf_name vf_callconv(uint8_t cc) {
 }
 
 vf_name vf_abi(const clif_abi_param *p) {
-    static const char *const exts[] = {
-#define X(ID, N) N,
-        CLIF_ARG_EXTS(X)
-#undef X
-    };
-    static const char *const purposes[] = {
-#define X(ID, N) N,
-        CLIF_ARG_PURPOSES(X)
-#undef X
-    };
     vf_name n;
     char t[24];
-    const char *ext = p->ext < sizeof exts / sizeof *exts ? exts[p->ext] : "";
-    const char *purpose = p->purpose == CLIF_ARG_NORMAL                     ? ""
-                          : p->purpose < sizeof purposes / sizeof *purposes ? purposes[p->purpose]
-                                                                            : "invalid";
+    const char *ext = ir_arg_ext_name(p->ext), *purpose = ir_arg_purpose_name(p->purpose);
+    if (!ext) ext = "";
+    if (p->purpose == CLIF_ARG_NORMAL) purpose = "";
+    if (!purpose) purpose = "invalid";
     clif_type_name(p->type, t, sizeof t);
     if (p->purpose == CLIF_ARG_STRUCT)
         snprintf(n.s, sizeof n.s, "%s%s%s %s(%u)", t, *ext ? " " : "", ext, purpose,

@@ -31,17 +31,6 @@ void wr_name(strbuf *sb, const clif_func *f, const name_data *n) {
         sb_printf(sb, "%%%s", n->str < f->strings.len ? ir_str(f, n->str) : "");
 }
 
-static const char *const ext_names[] = {
-#define X(ID, N) N,
-    CLIF_ARG_EXTS(X)
-#undef X
-};
-static const char *const purpose_names[] = {
-#define X(ID, N) N,
-    CLIF_ARG_PURPOSES(X)
-#undef X
-};
-
 static void write_abi_params(strbuf *sb, const clif_func *f, uint32_t first, uint32_t n) {
     if (!ir_range_ok(first, n, f->abi_params.len)) {
         sb_puts(sb, "invalid");
@@ -51,13 +40,12 @@ static void write_abi_params(strbuf *sb, const clif_func *f, uint32_t first, uin
         const clif_abi_param *p = &f->abi_params.data[first + k];
         if (k) sb_puts(sb, ", ");
         wr_type(sb, p->type);
-        if (p->ext != CLIF_EXT_NONE && p->ext < sizeof ext_names / sizeof *ext_names)
-            sb_printf(sb, " %s", ext_names[p->ext]);
+        const char *ext = ir_arg_ext_name(p->ext), *purpose = ir_arg_purpose_name(p->purpose);
+        if (p->ext != CLIF_EXT_NONE && ext) sb_printf(sb, " %s", ext);
         if (p->purpose == CLIF_ARG_STRUCT)
-            sb_printf(sb, " %s(%u)", purpose_names[p->purpose], p->size);
-        else if (p->purpose != CLIF_ARG_NORMAL &&
-                 p->purpose < sizeof purpose_names / sizeof *purpose_names)
-            sb_printf(sb, " %s", purpose_names[p->purpose]);
+            sb_printf(sb, " %s(%u)", purpose, p->size);
+        else if (p->purpose != CLIF_ARG_NORMAL && purpose)
+            sb_printf(sb, " %s", purpose);
     }
 }
 

@@ -66,6 +66,10 @@ code, out, err = run("test", "--fuel", "100000", loop)
 expect(code == 1 and re.search(rf"^FAIL {re.escape(loop)}: 12: ", out, re.M) is not None
        and "timeout" not in out, f"fuel limit: got `{out.strip()}`")
 
+# Options: a number beyond 64 bits is refused, not clamped.
+code, out, err = run("test", "--fuel", "99999999999999999999999", passing)
+expect(code == 2 and "usage: clif-util test" in err, f"--fuel beyond 64 bits: {code} `{out.strip()}`")
+
 # verify: path:line:col: message, exit 1; nothing and exit 0 for a good file.
 bad = os.path.join(cases, "fail-verifier-unexpected.clif")
 code, out, err = run("verify", bad)

@@ -1,5 +1,6 @@
 /* clif-util test: the filetest runner. One line per file (PASS, FAIL with the
  * first failing line, or SKIP with the reason), then the counts. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,13 @@ static void print_flat(const char *s) {
     }
 }
 
+/* A whole number that fits in 64 bits (decimal, or 0x hexadecimal). */
 static bool parse_u64(const char *s, uint64_t *out) {
     char *end;
-    if (!s || !*s) return false;
+    if (!s || !*s || s[0] == '-') return false;
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 0);
-    if (*end || s[0] == '-') return false;
+    if (*end || errno == ERANGE) return false;
     *out = v;
     return true;
 }
