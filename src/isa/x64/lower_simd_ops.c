@@ -559,6 +559,31 @@ static void bitcast_i128(lower_ctx *ctx, clif_inst inst, bool to_vec) {
     xs_xmm_to_gpr(ctx, r[1], hi, true);
 }
 
+/* unarrow i32x4 -> i16x8 on SSE2: lanes clamped to [0, 65535], biased into
+ * the signed range for packssdw, and unbiased. */
+static ra_vreg clamp_u16_biased(lower_ctx *ctx, ra_vreg v) {
+    ra_vreg neg = cmpgt(ctx, 2, xs_zero_vec(ctx), v);
+    ra_vreg nn = bin(ctx, X64_PANDN_X_XM128, neg, v);
+    x64_rmi kmax = xs_lane_const(ctx, 0xffff, 4);
+    ra_vreg mx = xs_vtemp(ctx);
+    x64_xmm_binop(ctx, X64_POR_X_XM128, mx, xs_zero_vec(ctx), &kmax);
+    ra_vreg big = cmpgt(ctx, 2, nn, mx);
+    ra_vreg c = blend(ctx, big, mx, nn);
+    x64_rmi bias = xs_lane_const(ctx, 0x8000, 4);
+    ra_vreg r = xs_vtemp(ctx);
+    x64_xmm_binop(ctx, X64_PSUBD_X_XM128, r, c, &bias);
+    return r;
+}
+
+/* iadd_pairwise i16x8 on SSE2: pmaddwd by ones sums pairs into dwords,
+ * which are wrapped to 16 bits and packed. */
+static ra_vreg pair_sums_i16(lower_ctx *ctx, ra_vreg v) {
+    x64_rmi ones = xs_lane_const(ctx, 1, 2);
+    ra_vreg s = xs_vtemp(ctx);
+    x64_xmm_binop(ctx, X64_PMADDWD_X_XM128, s, v, &ones);
+    return shift_imm(ctx, X64_PSRAD_X_IMM8, shift_imm(ctx, X64_PSLLD_X_IMM8, s, 16), 16);
+}
+
 bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg dst) {
     clif_opcode op = lw_opcode(ctx, inst);
     clif_type lane = clif_type_lane(vt);
@@ -634,6 +659,11 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
             pairwise_i8(ctx, arg(ctx, inst, 0), arg(ctx, inst, 1), dst);
             return true;
         }
+        if (!flt && li == 1 && !has(ctx, X64_FLAG_SSSE3)) {
+            ra_vreg a = pair_sums_i16(ctx, arg(ctx, inst, 0));
+            xs_binop(ctx, X64_PACKSSDW_X_XM128, dst, a, pair_sums_i16(ctx, arg(ctx, inst, 1)));
+            return true;
+        }
         if (!flt && li == 2 && !has(ctx, X64_FLAG_SSSE3)) {
             /* Even and odd lanes of a:b gathered with shufps, then added. */
             ra_vreg a = arg(ctx, inst, 0), b = arg(ctx, inst, 1);
@@ -689,8 +719,13 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
             f = X64_PACKUSWB_X_XM128;
         else if (has(ctx, X64_FLAG_SSE41))
             f = X64_PACKUSDW_X_XM128;
-        else
-            return false;
+        else {
+            ra_vreg a = clamp_u16_biased(ctx, arg(ctx, inst, 0));
+            ra_vreg b = clamp_u16_biased(ctx, arg(ctx, inst, 1));
+            x64_rmi bias = xs_lane_const(ctx, 0x8000, 2);
+            x64_xmm_binop(ctx, X64_PXOR_X_XM128, dst, bin(ctx, X64_PACKSSDW_X_XM128, a, b), &bias);
+            return true;
+        }
         xs_binop(ctx, f, dst, arg(ctx, inst, 0), arg(ctx, inst, 1));
         return true;
     }
