@@ -398,6 +398,7 @@ static void shift_i8(lower_ctx *ctx, clif_opcode op, ra_vreg x, ra_vreg amt, ra_
 
 static void cvt_from_u32(lower_ctx *ctx, ra_vreg x, ra_vreg dst);
 static void cvt_to_s32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst);
+static void cvt_to_u32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst);
 
 static bool fconvert(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_type vt, ra_vreg dst) {
     clif_type from = clif_type_lane(lw_type(ctx, lw_arg(ctx, inst, 0)));
@@ -413,6 +414,9 @@ static bool fconvert(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_type v
         f = X64_CVTDQ2PD_X_XM64;
     else if (op == CLIF_OP_FCVT_FROM_UINT && from == CLIF_I32 && to == CLIF_F32) {
         cvt_from_u32(ctx, arg(ctx, inst, 0), dst);
+        return true;
+    } else if (op == CLIF_OP_FCVT_TO_UINT_SAT && from == CLIF_F32 && to == CLIF_I32) {
+        cvt_to_u32_sat(ctx, arg(ctx, inst, 0), dst);
         return true;
     } else if (op == CLIF_OP_FCVT_TO_SINT_SAT && from == CLIF_F32 && to == CLIF_I32) {
         cvt_to_s32_sat(ctx, arg(ctx, inst, 0), dst);
@@ -492,6 +496,41 @@ static void cvt_to_s32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst) {
     x64_rm(ctx, X64_CVTTPS2DQ_X_XM128, c, &zs);
     ra_vreg ovf = shift_imm(ctx, X64_PSRAD_X_IMM8, bin(ctx, X64_PAND_X_XM128, pos, c), 31);
     xs_binop(ctx, X64_PXOR_X_XM128, dst, c, ovf);
+}
+
+/* fcvt_to_uint_sat f32x4 -> i32x4: NaN and negative lanes clamped to 0 by
+ * maxps; lanes >= 2^31 converted after subtracting 2^31; lanes >= 2^32
+ * saturated to all ones. */
+static void cvt_to_u32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst) {
+    ra_vreg c = bin(ctx, X64_MAXPS_X_XM128, x, xs_zero_vec(ctx));
+    x64_rmi p31 = xs_lane_const(ctx, 0x4f000000, 4), p32 = xs_lane_const(ctx, 0x4f800000, 4);
+    ra_vreg k31 = xs_vtemp(ctx), k32 = xs_vtemp(ctx), y = xs_vtemp(ctx);
+    x64_xmm_binop(ctx, X64_POR_X_XM128, k31, xs_zero_vec(ctx), &p31);
+    x64_xmm_binop(ctx, X64_POR_X_XM128, k32, xs_zero_vec(ctx), &p32);
+    ra_vreg ge31 = cmpp(ctx, false, 2, k31, c), ge32 = cmpp(ctx, false, 2, k32, c);
+    x64_xmm_binop(ctx, X64_SUBPS_X_XM128, y, c, &p31);
+    ra_vreg lo = xs_vtemp(ctx), hi = xs_vtemp(ctx), hi2 = xs_vtemp(ctx);
+    x64_rmi cs = xs_reg_src(c), ys = xs_reg_src(y);
+    x64_rm(ctx, X64_CVTTPS2DQ_X_XM128, lo, &cs);
+    x64_rm(ctx, X64_CVTTPS2DQ_X_XM128, hi, &ys);
+    x64_rmi sb = xs_lane_const(ctx, 0x80000000, 4);
+    x64_xmm_binop(ctx, X64_PXOR_X_XM128, hi2, hi, &sb);
+    xs_binop(ctx, X64_POR_X_XM128, dst, blend(ctx, ge31, hi2, lo), ge32);
+}
+
+/* sqmul_round_sat i16x8 on SSE2: 32-bit products from pmullw / pmulhw,
+ * rounded, shifted and packed with signed saturation. */
+static void sqmulrs_sse2(lower_ctx *ctx, ra_vreg a, ra_vreg b, ra_vreg dst) {
+    ra_vreg lo = bin(ctx, X64_PMULLW_X_XM128, a, b), hi = bin(ctx, X64_PMULHW_X_XM128, a, b);
+    ra_vreg half[2];
+    for (int i = 0; i < 2; i++) {
+        ra_vreg p = bin(ctx, i ? X64_PUNPCKHWD_X_XM128 : X64_PUNPCKLWD_X_XM128, lo, hi);
+        x64_rmi r = xs_lane_const(ctx, 0x4000, 4);
+        ra_vreg q = xs_vtemp(ctx);
+        x64_xmm_binop(ctx, X64_PADDD_X_XM128, q, p, &r);
+        half[i] = shift_imm(ctx, X64_PSRAD_X_IMM8, q, 15);
+    }
+    xs_binop(ctx, X64_PACKSSDW_X_XM128, dst, half[0], half[1]);
 }
 
 /* sshr of 64-bit lanes on SSE2: ((x >>u n) ^ (m >>u n)) - (m >>u n), m the sign bit. */
@@ -691,7 +730,8 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
     case CLIF_OP_FVDEMOTE:
     case CLIF_OP_FCVT_FROM_SINT:
     case CLIF_OP_FCVT_FROM_UINT:
-    case CLIF_OP_FCVT_TO_SINT_SAT: return fconvert(ctx, inst, op, vt, dst);
+    case CLIF_OP_FCVT_TO_SINT_SAT:
+    case CLIF_OP_FCVT_TO_UINT_SAT: return fconvert(ctx, inst, op, vt, dst);
     case CLIF_OP_FLOOR:
     case CLIF_OP_CEIL:
     case CLIF_OP_TRUNC:
@@ -755,7 +795,11 @@ bool x64_lower_simd_ops(lower_ctx *ctx, clif_inst inst, clif_type vt, ra_vreg ds
         popcnt_i8(ctx, arg(ctx, inst, 0), dst);
         return true;
     case CLIF_OP_SQMUL_ROUND_SAT: {
-        if (flt || li != 1 || !has(ctx, X64_FLAG_SSSE3)) return false;
+        if (flt || li != 1) return false;
+        if (!has(ctx, X64_FLAG_SSSE3)) {
+            sqmulrs_sse2(ctx, arg(ctx, inst, 0), arg(ctx, inst, 1), dst);
+            return true;
+        }
         /* pmulhrsw overflows only for 0x8000 * 0x8000, giving 0x8000. */
         ra_vreg r = bin(ctx, X64_PMULHRSW_X_XM128, arg(ctx, inst, 0), arg(ctx, inst, 1));
         x64_rmi k = xs_lane_const(ctx, 0x8000, 2);
