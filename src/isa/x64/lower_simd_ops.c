@@ -399,6 +399,7 @@ static void shift_i8(lower_ctx *ctx, clif_opcode op, ra_vreg x, ra_vreg amt, ra_
 static void cvt_from_u32(lower_ctx *ctx, ra_vreg x, ra_vreg dst);
 static void cvt_to_s32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst);
 static void cvt_to_u32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst);
+static void cvt_from_64(lower_ctx *ctx, bool sign, ra_vreg x, ra_vreg dst);
 
 static bool fconvert(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_type vt, ra_vreg dst) {
     clif_type from = clif_type_lane(lw_type(ctx, lw_arg(ctx, inst, 0)));
@@ -414,6 +415,10 @@ static bool fconvert(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_type v
         f = X64_CVTDQ2PD_X_XM64;
     else if (op == CLIF_OP_FCVT_FROM_UINT && from == CLIF_I32 && to == CLIF_F32) {
         cvt_from_u32(ctx, arg(ctx, inst, 0), dst);
+        return true;
+    } else if ((op == CLIF_OP_FCVT_FROM_SINT || op == CLIF_OP_FCVT_FROM_UINT) && from == CLIF_I64 &&
+               to == CLIF_F64) {
+        cvt_from_64(ctx, op == CLIF_OP_FCVT_FROM_SINT, arg(ctx, inst, 0), dst);
         return true;
     } else if (op == CLIF_OP_FCVT_TO_UINT_SAT && from == CLIF_F32 && to == CLIF_I32) {
         cvt_to_u32_sat(ctx, arg(ctx, inst, 0), dst);
@@ -516,6 +521,34 @@ static void cvt_to_u32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst) {
     x64_rmi sb = xs_lane_const(ctx, 0x80000000, 4);
     x64_xmm_binop(ctx, X64_PXOR_X_XM128, hi2, hi, &sb);
     xs_binop(ctx, X64_POR_X_XM128, dst, blend(ctx, ge31, hi2, lo), ge32);
+}
+
+/* fcvt_from_{s,u}int i64x2 -> f64x2. Signed: each lane through
+ * cvtsi2sd. Unsigned: the halves placed in the mantissas of 2^52 and 2^84,
+ * (hi - (2^84 + 2^52)) + lo rounds once. */
+static void cvt_from_64(lower_ctx *ctx, bool sign, ra_vreg x, ra_vreg dst) {
+    if (sign) {
+        ra_vreg g0 = lw_temp(ctx, RA_CLASS_INT, CLIF_I64),
+                g1 = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
+        ra_vreg h = xs_vtemp(ctx), d0 = xs_vtemp(ctx), d1 = xs_vtemp(ctx);
+        xs_xmm_to_gpr(ctx, g0, x, true);
+        xs_shuf_imm(ctx, X64_PSHUFD_X_XM128_IMM8, h, x, 0xee);
+        xs_xmm_to_gpr(ctx, g1, h, true);
+        x64_rm_reg(ctx, X64_CVTSI2SD_X_RM64, d0, g0);
+        x64_rm_reg(ctx, X64_CVTSI2SD_X_RM64, d1, g1);
+        xs_binop(ctx, X64_UNPCKLPD_X_XM128, dst, d0, d1);
+        return;
+    }
+    x64_rmi low32 = xs_lane_const(ctx, 0xffffffffull, 8);
+    x64_rmi e52 = xs_lane_const(ctx, 0x4330000000000000ull, 8);
+    x64_rmi e84 = xs_lane_const(ctx, 0x4530000000000000ull, 8);
+    x64_rmi both = xs_lane_const(ctx, 0x4530000000100000ull, 8);
+    ra_vreg lo = xs_vtemp(ctx), lo2 = xs_vtemp(ctx), hi2 = xs_vtemp(ctx), hi3 = xs_vtemp(ctx);
+    x64_xmm_binop(ctx, X64_PAND_X_XM128, lo, x, &low32);
+    x64_xmm_binop(ctx, X64_POR_X_XM128, lo2, lo, &e52);
+    x64_xmm_binop(ctx, X64_POR_X_XM128, hi2, shift_imm(ctx, X64_PSRLQ_X_IMM8, x, 32), &e84);
+    x64_xmm_binop(ctx, X64_SUBPD_X_XM128, hi3, hi2, &both);
+    xs_binop(ctx, X64_ADDPD_X_XM128, dst, hi3, lo2);
 }
 
 /* sqmul_round_sat i16x8 on SSE2: 32-bit products from pmullw / pmulhw,
