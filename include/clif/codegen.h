@@ -91,7 +91,8 @@ typedef struct clif_reloc {
     clif_ext_name name;
     int64_t addend;
 } clif_reloc;
-/* The relocations: their number and the i-th (i below the number). */
+/* The relocations: their number and the i-th (all zero when i is
+ * not below the number). */
 uint32_t clif_compiled_num_relocs(const clif_compiled *c);
 clif_reloc clif_compiled_reloc(const clif_compiled *c, uint32_t i);
 
@@ -100,14 +101,15 @@ typedef struct clif_trap_site {
     uint32_t offset;
     clif_trap_code code;
 } clif_trap_site;
-/* The trap sites: their number and the i-th (i below the number). */
+/* The trap sites: their number and the i-th (all zero when i is
+ * not below the number). */
 uint32_t clif_compiled_num_traps(const clif_compiled *c);
 clif_trap_site clif_compiled_trap(const clif_compiled *c, uint32_t i);
 /* The trap code of the instruction at `offset`, or CLIF_TRAP_NONE. */
 clif_trap_code clif_compiled_trap_at(const clif_compiled *c, uint32_t offset);
 
 /* Return addresses (offsets) of the calls the code makes: their number and
- * the i-th (i below the number). */
+ * the i-th (UINT32_MAX when i is not below the number). */
 uint32_t clif_compiled_num_call_sites(const clif_compiled *c);
 uint32_t clif_compiled_call_site(const clif_compiled *c, uint32_t i);
 
@@ -121,7 +123,8 @@ typedef struct clif_handler {
     bool is_default;
     uint32_t handler_offset;
 } clif_handler;
-/* The handlers: their number and the i-th (i below the number). */
+/* The handlers: their number and the i-th (all zero when i is
+ * not below the number). */
 uint32_t clif_compiled_num_handlers(const clif_compiled *c);
 clif_handler clif_compiled_handler(const clif_compiled *c, uint32_t i);
 
@@ -139,7 +142,8 @@ typedef struct clif_unwind_op {
     uint16_t reg;
     int32_t value;
 } clif_unwind_op;
-/* The unwind steps: their number and the i-th (i below the number). */
+/* The unwind steps: their number and the i-th (all zero when i is
+ * not below the number). */
 uint32_t clif_compiled_num_unwind(const clif_compiled *c);
 clif_unwind_op clif_compiled_unwind(const clif_compiled *c, uint32_t i);
 /* The function's System V unwind information as an .eh_frame fragment: a

@@ -307,7 +307,9 @@ uint32_t clif_compiled_num_relocs(const clif_compiled *c) {
 }
 
 clif_reloc clif_compiled_reloc(const clif_compiled *c, uint32_t i) {
-    return c->relocs.data[i];
+    clif_reloc none;
+    memset(&none, 0, sizeof none);
+    return i < c->relocs.len ? c->relocs.data[i] : none;
 }
 
 uint32_t clif_compiled_num_traps(const clif_compiled *c) {
@@ -315,7 +317,9 @@ uint32_t clif_compiled_num_traps(const clif_compiled *c) {
 }
 
 clif_trap_site clif_compiled_trap(const clif_compiled *c, uint32_t i) {
-    return c->traps.data[i];
+    clif_trap_site none;
+    memset(&none, 0, sizeof none);
+    return i < c->traps.len ? c->traps.data[i] : none;
 }
 
 clif_trap_code clif_compiled_trap_at(const clif_compiled *c, uint32_t offset) {
@@ -329,7 +333,7 @@ uint32_t clif_compiled_num_call_sites(const clif_compiled *c) {
 }
 
 uint32_t clif_compiled_call_site(const clif_compiled *c, uint32_t i) {
-    return c->call_sites.data[i];
+    return i < c->call_sites.len ? c->call_sites.data[i] : UINT32_MAX;
 }
 
 uint32_t clif_compiled_num_handlers(const clif_compiled *c) {
@@ -337,7 +341,9 @@ uint32_t clif_compiled_num_handlers(const clif_compiled *c) {
 }
 
 clif_handler clif_compiled_handler(const clif_compiled *c, uint32_t i) {
-    return c->handlers.data[i];
+    clif_handler none;
+    memset(&none, 0, sizeof none);
+    return i < c->handlers.len ? c->handlers.data[i] : none;
 }
 
 uint32_t clif_compiled_num_unwind(const clif_compiled *c) {
@@ -345,7 +351,9 @@ uint32_t clif_compiled_num_unwind(const clif_compiled *c) {
 }
 
 clif_unwind_op clif_compiled_unwind(const clif_compiled *c, uint32_t i) {
-    return c->unwind.data[i];
+    clif_unwind_op none;
+    memset(&none, 0, sizeof none);
+    return i < c->unwind.len ? c->unwind.data[i] : none;
 }
 
 const uint8_t *clif_compiled_eh_frame(const clif_compiled *c, size_t *size, size_t *pc_offset) {

@@ -457,6 +457,11 @@ static void test_exception_handlers(void **state) {
     assert_false(h.is_default);
     assert_int_equal(h.ret_offset, clif_compiled_call_site(c, 0));
     assert_true(h.handler_offset > h.ret_offset && h.handler_offset < size);
+    /* Indices beyond the tables give empty records, never a read out of bounds. */
+    assert_int_equal(clif_compiled_call_site(c, 1000), UINT32_MAX);
+    assert_int_equal(clif_compiled_handler(c, 1000).handler_offset, 0);
+    assert_int_equal(clif_compiled_trap(c, 100000).offset, 0);
+    assert_int_equal(clif_compiled_unwind(c, 100000).offset, 0);
     clif_compiled_free(c);
     clif_test_file_free(tf);
     clif_isa_free(isa);
