@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "support/syserr.h"
 #include "jit/rt.h"
 
 static clif_location no_loc(void) {
@@ -32,7 +33,7 @@ clif_error *jit_arena_init(jit_arena *a, size_t bytes) {
         if (want / 2 < least)
             return clif_error_new(CLIF_ERR_LIMIT, no_loc(),
                                   "cannot reserve %zu bytes of address space for the JIT: %s", size,
-                                  strerror(errno));
+                                  sup_strerror(errno, (char[96]){0}, 96));
         want /= 2;
     }
 }
@@ -48,7 +49,7 @@ clif_error *jit_arena_alloc(jit_arena *a, size_t size, uint8_t **out) {
     uint8_t *p = a->base + a->used;
     if (mprotect(p, rounded, PROT_READ | PROT_WRITE) != 0)
         return clif_error_new(CLIF_ERR_LIMIT, no_loc(), "cannot commit %zu bytes of JIT memory: %s",
-                              rounded, strerror(errno));
+                              rounded, sup_strerror(errno, (char[96]){0}, 96));
     a->used += rounded;
     *out = p;
     return NULL;
@@ -62,7 +63,7 @@ clif_error *jit_arena_protect(jit_arena *a, uint8_t *p, size_t size, jit_prot pr
                                      : PROT_READ | PROT_WRITE;
     if (mprotect(p, rounded, flags) != 0)
         return clif_error_new(CLIF_ERR_HOST, no_loc(), "mprotect of JIT memory failed: %s",
-                              strerror(errno));
+                              sup_strerror(errno, (char[96]){0}, 96));
     return NULL;
 }
 

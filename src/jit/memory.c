@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "support/syserr.h"
 #include "jit/jit.h"
 
 static clif_location no_loc(void) {
@@ -23,7 +24,7 @@ clif_error *jit_mem_alloc(jit_mem *m, size_t size) {
     void *p = mmap(NULL, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return clif_error_new(CLIF_ERR_HOST, no_loc(), "mmap of %zu bytes failed: %s", rounded,
-                              strerror(errno));
+                              sup_strerror(errno, (char[96]){0}, 96));
     m->base = p;
     m->size = rounded;
     return NULL;
@@ -32,7 +33,7 @@ clif_error *jit_mem_alloc(jit_mem *m, size_t size) {
 clif_error *jit_mem_seal(jit_mem *m) {
     if (mprotect(m->base, m->size, PROT_READ | PROT_EXEC) != 0)
         return clif_error_new(CLIF_ERR_HOST, no_loc(), "mprotect to read+execute failed: %s",
-                              strerror(errno));
+                              sup_strerror(errno, (char[96]){0}, 96));
     return NULL;
 }
 

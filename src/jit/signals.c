@@ -12,6 +12,7 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include "support/syserr.h"
 #include "jit/rt.h"
 
 static const int trap_signals[] = {SIGILL, SIGSEGV, SIGBUS, SIGFPE};
@@ -105,7 +106,7 @@ static clif_error *install(void) {
         if (sigaction(trap_signals[i], &sa, NULL) != 0) {
             clif_location none = {NULL, 0, 0};
             return clif_error_new(CLIF_ERR_HOST, none, "cannot install the trap signal handler: %s",
-                                  strerror(errno));
+                                  sup_strerror(errno, (char[96]){0}, 96));
         }
     }
     return NULL;
