@@ -96,16 +96,32 @@ clif_ext_name clif_func_name(const clif_func *f) {
     return ir_get_name(f, &f->name);
 }
 
+/* Byte offset of `p` inside the function's abi_params, or SIZE_MAX: a
+ * signature read back from the function (clif_func_signature) points there,
+ * and growing the array would leave it dangling. */
+static size_t abi_offset(const clif_func *f, const clif_abi_param *p) {
+    uintptr_t lo = (uintptr_t)f->abi_params.data, x = (uintptr_t)p;
+    if (!p || !lo || x < lo || x >= lo + (uintptr_t)f->abi_params.len * sizeof *p) return SIZE_MAX;
+    return (size_t)(x - lo);
+}
+
+static const clif_abi_param *abi_at(const clif_func *f, size_t off, const clif_abi_param *p) {
+    return off == SIZE_MAX ? p : (const clif_abi_param *)((const char *)f->abi_params.data + off);
+}
+
 static void store_sig(clif_func *f, sig_data *dst, const clif_signature *sig) {
     dst->nparams = sig->nparams;
     dst->nreturns = sig->nreturns;
+    size_t poff = abi_offset(f, sig->params), roff = abi_offset(f, sig->returns);
     vec_reserve(f->abi_params, sig->nparams + sig->nreturns);
+    const clif_abi_param *params = abi_at(f, poff, sig->params);
+    const clif_abi_param *returns = abi_at(f, roff, sig->returns);
     dst->params = f->abi_params.len;
     for (uint32_t i = 0; i < sig->nparams; i++)
-        vec_push(f->abi_params, sig->params[i]);
+        vec_push(f->abi_params, params[i]);
     dst->returns = f->abi_params.len;
     for (uint32_t i = 0; i < sig->nreturns; i++)
-        vec_push(f->abi_params, sig->returns[i]);
+        vec_push(f->abi_params, returns[i]);
     dst->callconv = (uint8_t)sig->callconv;
     dst->used = true;
 }

@@ -122,11 +122,35 @@ static void test_bad_arguments(void **state) {
     clif_func_free(f);
 }
 
+/* A signature read back from the function can be stored again, even when
+ * storing it grows the array it points into. */
+static void test_signature_readback(void **state) {
+    (void)state;
+    clif_func *f = clif_func_new();
+    clif_abi_param p[3] = {
+        {CLIF_I32, 0, 0, 0}, {CLIF_I64, CLIF_EXT_UEXT, 0, 0}, {CLIF_F64, 0, 0, 0}};
+    clif_signature sig = {p, 3, p, 1, CLIF_CC_SYSTEM_V};
+    clif_func_set_signature(f, &sig);
+    for (int i = 0; i < 200; i++) {
+        clif_signature back;
+        clif_func_signature(f, &back);
+        back.callconv = (i & 1) ? CLIF_CC_TAIL : CLIF_CC_SYSTEM_V;
+        clif_func_set_signature(f, &back);
+    }
+    clif_signature last;
+    clif_func_signature(f, &last);
+    assert_int_equal(last.nparams, 3);
+    assert_int_equal(last.params[1].type, CLIF_I64);
+    assert_int_equal(last.params[1].ext, CLIF_EXT_UEXT);
+    assert_int_equal(last.returns[0].type, CLIF_I32);
+    assert_int_equal(last.callconv, CLIF_CC_TAIL);
+    clif_func_free(f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_type_names),
-        cmocka_unit_test(test_opcode_table),
-        cmocka_unit_test(test_build_function),
+        cmocka_unit_test(test_type_names),     cmocka_unit_test(test_opcode_table),
+        cmocka_unit_test(test_build_function), cmocka_unit_test(test_signature_readback),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
