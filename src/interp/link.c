@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clif/verifier.h"
 #include "interp/interp.h"
 
 static clif_error *bad(const clif_func *f, const char *what) {
@@ -108,6 +109,10 @@ clif_error *in_prepare(clif_interp *in, const clif_func *f, in_prep **out) {
         }
     clif_error *e = validate(f);
     if (e) return e;
+    /* The engine trusts operand and result types: a function the verifier
+     * rejects is refused, once per function and interpreter. */
+    e = clif_verify(f, NULL);
+    if (e) return clif_error_context(e, "the interpreter runs only functions that verify");
     in_prep *p = cl_xcalloc(1, sizeof *p);
     p->f = f;
     p->slot_off = cl_xmalloc((f->stack_slots.len + 1) * sizeof *p->slot_off);
