@@ -50,6 +50,28 @@ static void store_outgoing(lower_ctx *ctx, ra_vreg v, const abi_part *p) {
 
 /* The vregs of call result i: its value, or for try_call the vregs its
  * normal successor receives as retN. */
+/* Puts the call's arguments where the signature wants them: extended as
+ * its parameters say, copied to fixed registers on `b`, or stored to the
+ * outgoing argument area. */
+static void put_call_args(lower_ctx *ctx, clif_inst inst, uint32_t first, uint32_t nargs,
+                          const abi_sig *s, x64_build *b) {
+    for (uint32_t i = 0; i < nargs; i++) {
+        clif_value v = lw_arg(ctx, inst, first + i);
+        const abi_value *av = &s->args.data[i];
+        ra_vreg regs[2];
+        lw_put_in_regs(ctx, v, regs);
+        clif_type t = lw_type(ctx, v);
+        if (av->ext != CLIF_EXT_NONE && clif_type_is_int(t) && x64_bytes(t) < 8)
+            regs[0] = x64_extended(ctx, regs[0], x64_bytes(t), av->ext == CLIF_EXT_SEXT);
+        for (uint32_t k = 0; k < av->nparts; k++) {
+            if (av->parts[k].kind == ABI_REG)
+                x64_copy_to_fixed(ctx, b, regs[k], av->parts[k].reg);
+            else
+                store_outgoing(ctx, regs[k], &av->parts[k]);
+        }
+    }
+}
+
 static void result_regs(lower_ctx *ctx, clif_inst inst, bool try_, uint32_t i, ra_vreg regs[2]) {
     if (try_)
         lw_call_ret_regs(ctx, inst, i, regs);
@@ -104,21 +126,7 @@ static bool lower_call(lower_ctx *ctx, clif_inst inst, bool indirect) {
         b.flags = RA_INST_BRANCH;
     }
 
-    for (uint32_t i = 0; i < nargs; i++) {
-        clif_value v = lw_arg(ctx, inst, first + i);
-        const abi_value *av = &s.args.data[i];
-        ra_vreg regs[2];
-        lw_put_in_regs(ctx, v, regs);
-        clif_type t = lw_type(ctx, v);
-        if (av->ext != CLIF_EXT_NONE && clif_type_is_int(t) && x64_bytes(t) < 8)
-            regs[0] = x64_extended(ctx, regs[0], x64_bytes(t), av->ext == CLIF_EXT_SEXT);
-        for (uint32_t k = 0; k < av->nparts; k++) {
-            if (av->parts[k].kind == ABI_REG)
-                x64_copy_to_fixed(ctx, &b, regs[k], av->parts[k].reg);
-            else
-                store_outgoing(ctx, regs[k], &av->parts[k]);
-        }
-    }
+    put_call_args(ctx, inst, first, nargs, &s, &b);
     if (s.has_ret_area) {
         /* The return area sits above the outgoing arguments. */
         ra_vreg p = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
@@ -223,21 +231,7 @@ static bool lower_return_call(lower_ctx *ctx, clif_inst inst, bool indirect) {
     }
     b.v.b = n_g;
     b.v.imm = (int64_t)pops_f - (int64_t)pops_g;
-    for (uint32_t i = 0; i < nargs; i++) {
-        clif_value v = lw_arg(ctx, inst, first + i);
-        const abi_value *av = &s.args.data[i];
-        ra_vreg regs[2];
-        lw_put_in_regs(ctx, v, regs);
-        clif_type t = lw_type(ctx, v);
-        if (av->ext != CLIF_EXT_NONE && clif_type_is_int(t) && x64_bytes(t) < 8)
-            regs[0] = x64_extended(ctx, regs[0], x64_bytes(t), av->ext == CLIF_EXT_SEXT);
-        for (uint32_t k = 0; k < av->nparts; k++) {
-            if (av->parts[k].kind == ABI_REG)
-                x64_copy_to_fixed(ctx, &b, regs[k], av->parts[k].reg);
-            else
-                store_outgoing(ctx, regs[k], &av->parts[k]);
-        }
-    }
+    put_call_args(ctx, inst, first, nargs, &s, &b);
     if (s.has_ret_area) {
         /* The callee writes its stack results where our caller expects ours. */
         if (ctx->ret_area == CLIF_NONE) ctx->ret_area = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
