@@ -4,14 +4,6 @@
 
 #include "isa/x64/x64.h"
 
-static x64_rmi rmi_reg(ra_vreg r) {
-    x64_rmi x;
-    memset(&x, 0, sizeof x);
-    x.kind = X64_RMI_REG;
-    x.reg = r;
-    return x;
-}
-
 static x64_rmi rmi_const16(lower_ctx *ctx, const uint8_t bytes[16]) {
     x64_rmi x;
     memset(&x, 0, sizeof x);
@@ -242,7 +234,7 @@ bool x64_lower_float(lower_ctx *ctx, clif_inst inst) {
     case CLIF_OP_BAND:
     case CLIF_OP_BOR:
     case CLIF_OP_BXOR: {
-        x64_rmi r = rmi_reg(lw_put_in_reg(ctx, lw_arg(ctx, inst, 1)));
+        x64_rmi r = x64_rmi_reg(lw_put_in_reg(ctx, lw_arg(ctx, inst, 1)));
         x64_form form = op == CLIF_OP_BAND  ? X64_ANDPS_X_XM128
                         : op == CLIF_OP_BOR ? X64_ORPS_X_XM128
                                             : X64_XORPS_X_XM128;
@@ -259,11 +251,11 @@ bool x64_lower_float(lower_ctx *ctx, clif_inst inst) {
         ra_vreg x = lw_put_in_reg(ctx, lw_arg(ctx, inst, 1));
         ra_vreg y = lw_put_in_reg(ctx, lw_arg(ctx, inst, 2));
         ra_vreg t1 = x64_temp(ctx, t), t2 = x64_temp(ctx, t);
-        x64_rmi r = rmi_reg(c);
+        x64_rmi r = x64_rmi_reg(c);
         x64_xmm_binop(ctx, X64_ANDPS_X_XM128, t1, x, &r);
-        r = rmi_reg(y);
+        r = x64_rmi_reg(y);
         x64_xmm_binop(ctx, X64_ANDNPS_X_XM128, t2, c, &r); /* ~c & y */
-        r = rmi_reg(t2);
+        r = x64_rmi_reg(t2);
         x64_xmm_binop(ctx, X64_ORPS_X_XM128, dst, t1, &r);
         return true;
     }
@@ -301,7 +293,7 @@ bool x64_lower_float(lower_ctx *ctx, clif_inst inst) {
         x64_xmm_binop(ctx, X64_ANDPS_X_XM128, mag, a, &m);
         m = lane_mask(ctx, sign, f64 ? 8 : 4);
         x64_xmm_binop(ctx, X64_ANDPS_X_XM128, sgn, b, &m);
-        x64_rmi r = rmi_reg(sgn);
+        x64_rmi r = x64_rmi_reg(sgn);
         x64_xmm_binop(ctx, X64_ORPS_X_XM128, dst, mag, &r);
         return true;
     }

@@ -17,22 +17,6 @@ static ra_vreg t64(lower_ctx *ctx) {
     return lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
 }
 
-static x64_rmi rr(ra_vreg r) {
-    x64_rmi x;
-    memset(&x, 0, sizeof x);
-    x.kind = X64_RMI_REG;
-    x.reg = r;
-    return x;
-}
-
-static x64_rmi ri(int64_t v) {
-    x64_rmi x;
-    memset(&x, 0, sizeof x);
-    x.kind = X64_RMI_IMM;
-    x.imm = v;
-    return x;
-}
-
 /* A value as a pair; narrower integers are zero- or sign-extended. */
 static pair in_pair(lower_ctx *ctx, clif_value v) {
     ra_vreg r[2];
@@ -49,18 +33,18 @@ static pair out_pair(lower_ctx *ctx, clif_inst inst, uint32_t n) {
 }
 
 static void alu(lower_ctx *ctx, x64_alu op, ra_vreg dst, ra_vreg a, ra_vreg b) {
-    x64_rmi x = rr(b);
+    x64_rmi x = x64_rmi_reg(b);
     x64_emit_alu(ctx, op, 8, dst, a, &x);
 }
 
 static void alu_imm(lower_ctx *ctx, x64_alu op, ra_vreg dst, ra_vreg a, int64_t imm) {
-    x64_rmi x = ri(imm);
+    x64_rmi x = x64_rmi_imm(imm);
     x64_emit_alu(ctx, op, 8, dst, a, &x);
 }
 
 /* Flags for a < b (cc_lt: L or B), computed as the borrow of a - b. */
 static void cmp_lt(lower_ctx *ctx, pair a, pair b) {
-    x64_rmi x = rr(b.lo);
+    x64_rmi x = x64_rmi_reg(b.lo);
     x64_cmp(ctx, 8, a.lo, &x);
     alu(ctx, X64_ALU_SBB, t64(ctx), a.hi, b.hi);
 }
@@ -266,14 +250,14 @@ bool x64_lower_i128(lower_ctx *ctx, clif_inst inst) {
         xb_op(&m, ra_def_fixed(hi0, X64_RDX));
         xb_emit(ctx, &m);
         ra_vreg p1 = t64(ctx), p2 = t64(ctx), s1 = t64(ctx);
-        x64_rmi x = rr(b.hi);
+        x64_rmi x = x64_rmi_reg(b.hi);
         x64_build i1;
         xb_form(&i1, X64_IMUL_R64_RM64);
         uint8_t u = xb_use(&i1, a.lo);
         xb_rmi(&i1, 1, &x);
         xb_reg(&i1, 0, xb_op(&i1, ra_def_reuse(p1, u)));
         xb_emit(ctx, &i1);
-        x = rr(b.lo);
+        x = x64_rmi_reg(b.lo);
         xb_form(&i1, X64_IMUL_R64_RM64);
         u = xb_use(&i1, a.hi);
         xb_rmi(&i1, 1, &x);

@@ -5,22 +5,6 @@
 
 #include "isa/x64/x64.h"
 
-static x64_rmi rmi_reg(ra_vreg r) {
-    x64_rmi x;
-    memset(&x, 0, sizeof x);
-    x.kind = X64_RMI_REG;
-    x.reg = r;
-    return x;
-}
-
-static x64_rmi rmi_imm(int64_t v) {
-    x64_rmi x;
-    memset(&x, 0, sizeof x);
-    x.kind = X64_RMI_IMM;
-    x.imm = v;
-    return x;
-}
-
 /* A source operand for a 32/64-bit ALU op on a value of `bytes`: loads merge
  * only when the access width matches the operation width. */
 static x64_rmi alu_src(lower_ctx *ctx, clif_value v, uint32_t bytes) {
@@ -119,7 +103,7 @@ static bool lower_shift(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_typ
     ra_vreg n = shift_amount(ctx, av);
     if (bits < 32 && k < 3) {
         ra_vreg m = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-        x64_rmi mask = rmi_imm(bits - 1);
+        x64_rmi mask = x64_rmi_imm(bits - 1);
         x64_emit_alu(ctx, X64_ALU_AND, 4, m, n, &mask);
         n = m;
     }
@@ -164,7 +148,7 @@ static bool lower_mulhi(lower_ctx *ctx, clif_inst inst, bool sign, clif_type t) 
     if (bytes < 8) {
         ra_vreg ea = x64_extended(ctx, a, bytes, sign), eb = x64_extended(ctx, b, bytes, sign);
         ra_vreg p = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-        x64_rmi rb = rmi_reg(eb);
+        x64_rmi rb = x64_rmi_reg(eb);
         x64_build ib;
         xb_form(&ib, X64_IMUL_R64_RM64);
         uint8_t ua = xb_use(&ib, ea);
@@ -195,7 +179,7 @@ static void sub_from_const(lower_ctx *ctx, ra_vreg dst, ra_vreg a, int64_t c) {
     /* dst = c - a */
     ra_vreg n = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
     x64_unary(ctx, X64_NEG_RM64, n, a);
-    x64_rmi k = rmi_imm(c);
+    x64_rmi k = x64_rmi_imm(c);
     x64_emit_alu(ctx, X64_ALU_ADD, 8, dst, n, &k);
 }
 
@@ -241,30 +225,30 @@ static void emit_popcnt(lower_ctx *ctx, ra_vreg dst, ra_vreg a, uint32_t bytes) 
     x64_shift_imm(ctx, X64_SHR_RM64_IMM8, t, x, 1);
     m = x64_const_reg(ctx, 0x5555555555555555ull);
     u = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-    r = rmi_reg(m);
+    r = x64_rmi_reg(m);
     x64_emit_alu(ctx, X64_ALU_AND, 8, u, t, &r);
     t = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-    r = rmi_reg(u);
+    r = x64_rmi_reg(u);
     x64_emit_alu(ctx, X64_ALU_SUB, 8, t, x, &r); /* t = x - ((x >> 1) & 0x55..) */
     m = x64_const_reg(ctx, 0x3333333333333333ull);
     u = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-    r = rmi_reg(m);
+    r = x64_rmi_reg(m);
     x64_emit_alu(ctx, X64_ALU_AND, 8, u, t, &r);
     ra_vreg v = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
     x64_shift_imm(ctx, X64_SHR_RM64_IMM8, v, t, 2);
     ra_vreg w = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
     x64_emit_alu(ctx, X64_ALU_AND, 8, w, v, &r);
     t = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-    r = rmi_reg(w);
+    r = x64_rmi_reg(w);
     x64_emit_alu(ctx, X64_ALU_ADD, 8, t, u, &r);
     v = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
     x64_shift_imm(ctx, X64_SHR_RM64_IMM8, v, t, 4);
     w = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-    r = rmi_reg(v);
+    r = x64_rmi_reg(v);
     x64_emit_alu(ctx, X64_ALU_ADD, 8, w, t, &r);
     m = x64_const_reg(ctx, 0x0f0f0f0f0f0f0f0full);
     u = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-    r = rmi_reg(m);
+    r = x64_rmi_reg(m);
     x64_emit_alu(ctx, X64_ALU_AND, 8, u, w, &r);
     m = x64_const_reg(ctx, 0x0101010101010101ull);
     v = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
@@ -285,7 +269,7 @@ static void emit_rev64(lower_ctx *ctx, ra_vreg dst, ra_vreg a) {
     for (int i = 0; i < 3; i++) {
         uint8_t sh = (uint8_t)(1 << i);
         ra_vreg m = x64_const_reg(ctx, masks[i]);
-        x64_rmi rm = rmi_reg(m);
+        x64_rmi rm = x64_rmi_reg(m);
         ra_vreg hi = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
         x64_shift_imm(ctx, X64_SHR_RM64_IMM8, hi, x, sh);
         ra_vreg him = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
@@ -295,7 +279,7 @@ static void emit_rev64(lower_ctx *ctx, ra_vreg dst, ra_vreg a) {
         ra_vreg los = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
         x64_shift_imm(ctx, X64_SHL_RM64_IMM8, los, lo, sh);
         ra_vreg y = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-        x64_rmi rl = rmi_reg(los);
+        x64_rmi rl = x64_rmi_reg(los);
         x64_emit_alu(ctx, X64_ALU_OR, 8, y, him, &rl);
         x = y;
     }
@@ -482,7 +466,7 @@ bool x64_lower_int(lower_ctx *ctx, clif_inst inst) {
     case CLIF_OP_UMAX: {
         ra_vreg a = lw_put_in_reg(ctx, lw_arg(ctx, inst, 0));
         ra_vreg b = lw_put_in_reg(ctx, lw_arg(ctx, inst, 1));
-        rb = rmi_reg(b);
+        rb = x64_rmi_reg(b);
         x64_cmp(ctx, bytes, a, &rb);
         x64_cc cc = op == CLIF_OP_SMIN   ? X64_CC_L
                     : op == CLIF_OP_UMIN ? X64_CC_B
@@ -514,7 +498,7 @@ bool x64_lower_int(lower_ctx *ctx, clif_inst inst) {
             if (bytes < 4) {
                 /* A bit above the type makes a zero input count `bits`. */
                 ra_vreg s = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-                x64_rmi k = rmi_imm(1 << (bytes * 8));
+                x64_rmi k = x64_rmi_imm(1 << (bytes * 8));
                 x64_emit_alu(ctx, X64_ALU_OR, 4, s, a, &k);
                 a = s;
             }
@@ -532,11 +516,11 @@ bool x64_lower_int(lower_ctx *ctx, clif_inst inst) {
             ra_vreg s = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
             x64_shift_imm(ctx, X64_SAR_RM64_IMM8, s, e, 1);
             ra_vreg x = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-            x64_rmi re = rmi_reg(e);
+            x64_rmi re = x64_rmi_reg(e);
             x64_emit_alu(ctx, X64_ALU_XOR, 8, x, s, &re);
             ra_vreg c = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
             emit_clz(ctx, c, x, 8);
-            x64_rmi k = rmi_imm(-(int64_t)(64 - bytes * 8) - 1);
+            x64_rmi k = x64_rmi_imm(-(int64_t)(64 - bytes * 8) - 1);
             x64_emit_alu(ctx, X64_ALU_ADD, 8, dst, c, &k);
             return true;
         }
@@ -545,7 +529,7 @@ bool x64_lower_int(lower_ctx *ctx, clif_inst inst) {
             ra_vreg e = x64_extended(ctx, a, bytes, false);
             ra_vreg c = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
             emit_clz(ctx, c, e, 4);
-            x64_rmi k = rmi_imm(-(int64_t)(32 - bytes * 8));
+            x64_rmi k = x64_rmi_imm(-(int64_t)(32 - bytes * 8));
             x64_emit_alu(ctx, X64_ALU_ADD, 4, dst, c, &k);
             return true;
         }
@@ -593,14 +577,14 @@ bool x64_lower_int(lower_ctx *ctx, clif_inst inst) {
         ra_vreg x = lw_put_in_reg(ctx, lw_arg(ctx, inst, 1));
         ra_vreg y = lw_put_in_reg(ctx, lw_arg(ctx, inst, 2));
         ra_vreg t1 = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-        rb = rmi_reg(c);
+        rb = x64_rmi_reg(c);
         x64_emit_alu(ctx, X64_ALU_AND, 8, t1, x, &rb);
         ra_vreg nc = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
         x64_unary(ctx, X64_NOT_RM64, nc, c);
         ra_vreg t2 = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-        rb = rmi_reg(y);
+        rb = x64_rmi_reg(y);
         x64_emit_alu(ctx, X64_ALU_AND, 8, t2, nc, &rb);
-        rb = rmi_reg(t2);
+        rb = x64_rmi_reg(t2);
         x64_emit_alu(ctx, X64_ALU_OR, 8, dst, t1, &rb);
         return true;
     }
@@ -662,7 +646,7 @@ bool x64_lower_int(lower_ctx *ctx, clif_inst inst) {
             x64_shift_imm(ctx, X64_SAR_RM64_IMM8, sg, e, 63);
             ra_vreg max = x64_const_reg(ctx, ((uint64_t)1 << (bytes * 8 - 1)) - 1);
             sat = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-            x64_rmi rs = rmi_reg(sg);
+            x64_rmi rs = x64_rmi_reg(sg);
             x64_emit_alu(ctx, X64_ALU_XOR, 8, sat, max, &rs);
         } else {
             /* Loaded before the flags are set. */
@@ -679,11 +663,11 @@ bool x64_lower_int(lower_ctx *ctx, clif_inst inst) {
         ra_vreg ea = x64_extended(ctx, a, bytes, false), eb = x64_extended(ctx, b, bytes, false);
         ra_vreg o = lw_temp(ctx, RA_CLASS_INT, CLIF_I64), x = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
         ra_vreg h = lw_temp(ctx, RA_CLASS_INT, CLIF_I64);
-        rb = rmi_reg(eb);
+        rb = x64_rmi_reg(eb);
         x64_emit_alu(ctx, X64_ALU_OR, 8, o, ea, &rb);
         x64_emit_alu(ctx, X64_ALU_XOR, 8, x, ea, &rb);
         x64_shift_imm(ctx, X64_SHR_RM64_IMM8, h, x, 1);
-        rb = rmi_reg(h);
+        rb = x64_rmi_reg(h);
         x64_emit_alu(ctx, X64_ALU_SUB, 8, dst, o, &rb);
         return true;
     }

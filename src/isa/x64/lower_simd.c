@@ -6,14 +6,6 @@
 
 #include "isa/x64/simd.h"
 
-x64_rmi xs_reg_src(ra_vreg r) {
-    x64_rmi x;
-    memset(&x, 0, sizeof x);
-    x.kind = X64_RMI_REG;
-    x.reg = r;
-    return x;
-}
-
 x64_rmi xs_const_src(lower_ctx *ctx, const uint8_t bytes[16]) {
     x64_rmi x;
     memset(&x, 0, sizeof x);
@@ -39,7 +31,7 @@ ra_vreg xs_vtemp(lower_ctx *ctx) {
 
 /* dst = a op b (two-address SSE form). */
 void xs_binop(lower_ctx *ctx, x64_form form, ra_vreg dst, ra_vreg a, ra_vreg b) {
-    x64_rmi rb = xs_reg_src(b);
+    x64_rmi rb = x64_rmi_reg(b);
     x64_xmm_binop(ctx, form, dst, a, &rb);
 }
 
@@ -313,7 +305,7 @@ bool x64_lower_simd(lower_ctx *ctx, clif_inst inst) {
                             lw_put_in_reg(ctx, lw_arg(ctx, inst, 1)));
     case CLIF_OP_SQRT: {
         if (!flt) break;
-        x64_rmi s = xs_reg_src(lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)));
+        x64_rmi s = x64_rmi_reg(lw_put_in_reg(ctx, lw_arg(ctx, inst, 0)));
         x64_rm(ctx, lane == CLIF_F64 ? X64_SQRTPD_X_XM128 : X64_SQRTPS_X_XM128, dst, &s);
         return true;
     }

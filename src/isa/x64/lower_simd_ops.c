@@ -307,7 +307,7 @@ static void imul(lower_ctx *ctx, uint32_t li, ra_vreg a, ra_vreg b, ra_vreg dst)
 static void iabs(lower_ctx *ctx, uint32_t li, ra_vreg x, ra_vreg dst) {
     static const x64_form pabs[3] = {X64_PABSB_X_XM128, X64_PABSW_X_XM128, X64_PABSD_X_XM128};
     if (li < 3 && has(ctx, X64_FLAG_SSSE3)) {
-        x64_rmi s = xs_reg_src(x);
+        x64_rmi s = x64_rmi_reg(x);
         x64_rm(ctx, pabs[li], dst, &s);
         return;
     }
@@ -428,7 +428,7 @@ static bool fconvert(lower_ctx *ctx, clif_inst inst, clif_opcode op, clif_type v
         return true;
     } else
         return false;
-    x64_rmi s = xs_reg_src(arg(ctx, inst, 0));
+    x64_rmi s = x64_rmi_reg(arg(ctx, inst, 0));
     x64_rm(ctx, f, dst, &s);
     return true;
 }
@@ -482,7 +482,7 @@ static void cvt_from_u32(lower_ctx *ctx, ra_vreg x, ra_vreg dst) {
     ra_vreg lo = xs_vtemp(ctx), flo = xs_vtemp(ctx), fhi = xs_vtemp(ctx), sc = xs_vtemp(ctx);
     x64_xmm_binop(ctx, X64_PAND_X_XM128, lo, x, &lomask);
     ra_vreg hi = shift_imm(ctx, X64_PSRLD_X_IMM8, x, 16);
-    x64_rmi l = xs_reg_src(lo), h = xs_reg_src(hi);
+    x64_rmi l = x64_rmi_reg(lo), h = x64_rmi_reg(hi);
     x64_rm(ctx, X64_CVTDQ2PS_X_XM128, flo, &l);
     x64_rm(ctx, X64_CVTDQ2PS_X_XM128, fhi, &h);
     x64_rmi k = xs_lane_const(ctx, 0x47800000, 4); /* 65536.0f */
@@ -497,7 +497,7 @@ static void cvt_to_s32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst) {
     ra_vreg z = bin(ctx, X64_ANDPS_X_XM128, x, ok);
     ra_vreg pos = bin(ctx, X64_PXOR_X_XM128, ok, z); /* sign set when z >= 0 */
     ra_vreg c = xs_vtemp(ctx);
-    x64_rmi zs = xs_reg_src(z);
+    x64_rmi zs = x64_rmi_reg(z);
     x64_rm(ctx, X64_CVTTPS2DQ_X_XM128, c, &zs);
     ra_vreg ovf = shift_imm(ctx, X64_PSRAD_X_IMM8, bin(ctx, X64_PAND_X_XM128, pos, c), 31);
     xs_binop(ctx, X64_PXOR_X_XM128, dst, c, ovf);
@@ -515,7 +515,7 @@ static void cvt_to_u32_sat(lower_ctx *ctx, ra_vreg x, ra_vreg dst) {
     ra_vreg ge31 = cmpp(ctx, false, 2, k31, c), ge32 = cmpp(ctx, false, 2, k32, c);
     x64_xmm_binop(ctx, X64_SUBPS_X_XM128, y, c, &p31);
     ra_vreg lo = xs_vtemp(ctx), hi = xs_vtemp(ctx), hi2 = xs_vtemp(ctx);
-    x64_rmi cs = xs_reg_src(c), ys = xs_reg_src(y);
+    x64_rmi cs = x64_rmi_reg(c), ys = x64_rmi_reg(y);
     x64_rm(ctx, X64_CVTTPS2DQ_X_XM128, lo, &cs);
     x64_rm(ctx, X64_CVTTPS2DQ_X_XM128, hi, &ys);
     x64_rmi sb = xs_lane_const(ctx, 0x80000000, 4);

@@ -4,7 +4,6 @@
 
 #include "isa/x64/x64.h"
 
-x64_rmi xs_reg_src(ra_vreg r);
 /* A 16-byte constant-pool operand. */
 x64_rmi xs_const_src(lower_ctx *ctx, const uint8_t bytes[16]);
 /* A 16-byte constant with `pattern` repeated in each `bytes`-wide lane. */

@@ -257,7 +257,7 @@ static void emit_div(emit_ctx *ctx, const x64_vinst *v, const ra_loc *allocs) {
                          x64_imm((int64_t)0x8000000000000000ull));
                 x64_put2(ctx, X64_CMP_RM64_R64, x64_reg(X64_RAX), x64_reg(X64_SCRATCH));
             } else {
-                int64_t min = (int64_t)~(((uint64_t)1 << (v->aux - 1)) - 1);
+                int64_t min = (int64_t) ~(((uint64_t)1 << (v->aux - 1)) - 1);
                 x64_put2(ctx, X64_CMP_RM32_IMM32, x64_reg(X64_RAX), x64_imm(min));
             }
             jcc(ctx, X64_CC_E, emit_trap_label(ctx, CLIF_TRAP_INTEGER_OVERFLOW));

@@ -3,6 +3,7 @@
 #ifndef CLIF_ISA_X64_X64_H
 #define CLIF_ISA_X64_X64_H
 
+#include <string.h>
 #include "isa/x64/flags.h"
 #include "isa/x64/vinst.h"
 #include "machinst/libcall.h"
@@ -95,6 +96,22 @@ typedef struct x64_rmi {
     x64_addr mem;
     int64_t imm;
 } x64_rmi;
+
+/* A register source operand and an immediate one. */
+static inline x64_rmi x64_rmi_reg(ra_vreg r) {
+    x64_rmi x;
+    memset(&x, 0, sizeof x);
+    x.kind = X64_RMI_REG;
+    x.reg = r;
+    return x;
+}
+static inline x64_rmi x64_rmi_imm(int64_t v) {
+    x64_rmi x;
+    memset(&x, 0, sizeof x);
+    x.kind = X64_RMI_IMM;
+    x.imm = v;
+    return x;
+}
 
 /* Sets operand slot i of the instruction to a memory operand. */
 void xb_mem(x64_build *b, int i, const x64_addr *a);
