@@ -11,6 +11,7 @@
 #define CLIF_IR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "clif/error.h"
@@ -134,6 +135,10 @@ void clif_func_clear(clif_func *f);
 void clif_func_set_name(clif_func *f, const clif_ext_name *name);
 /* The name; the string stays valid until the function is changed. */
 clif_ext_name clif_func_name(const clif_func *f);
+/* Writes a name as CLIF text ("%name", "u1:2") into buf; returns buf. */
+const char *clif_ext_name_format(const clif_ext_name *name, char *buf, size_t size);
+/* Writes the function's name as CLIF text into buf; returns buf. */
+const char *clif_func_name_format(const clif_func *f, char *buf, size_t size);
 /* Sets the function's own signature (the arrays are copied). */
 void clif_func_set_signature(clif_func *f, const clif_signature *sig);
 /* The function's own signature; the arrays point into the function and stay

@@ -84,14 +84,6 @@ clif_error *in_unsupported_msg(const in_op *o, const char *what) {
     return clif_error_new(CLIF_ERR_UNSUPPORTED, loc, "unsupported: %s (%s)", opname(o->d), what);
 }
 
-static const char *func_name(const clif_func *f, char *buf, size_t size) {
-    if (f->name.kind == CLIF_NAME_USER)
-        snprintf(buf, size, "u%u:%u", f->name.ns, f->name.index);
-    else
-        snprintf(buf, size, "%%%s", ir_str(f, f->name.str));
-    return buf;
-}
-
 static clif_error *engine_error(const char *fmt, const char *arg) {
     clif_location loc = {NULL, 0, 0};
     return clif_error_new(CLIF_ERR_ARGUMENT, loc, fmt, arg);
@@ -112,7 +104,7 @@ static clif_error *push_frame(clif_interp *in, const clif_func *f, in_prep *p, c
     if (entry->nparams != nargs) {
         char name[64];
         return engine_error("%s called with the wrong number of arguments",
-                            func_name(f, name, sizeof name));
+                            clif_func_name_format(f, name, sizeof name));
     }
     uint32_t nvals = f->values.len;
     if (nvals > IN_MAX_VALUES - in->vals.len) return clif_error_trap(CLIF_TRAP_STACK_OVERFLOW);
@@ -320,7 +312,7 @@ static clif_error *do_call(clif_interp *in, const inst_data *d, clif_inst i, flo
     if (!sig_params_match(f, sig, g, &g->sig)) {
         char name[64];
         return engine_error("call to %s with a signature that differs from its definition",
-                            func_name(g, name, sizeof name));
+                            clif_func_name_format(g, name, sizeof name));
     }
     if (tg->epoch != in->epoch || !tg->prep) {
         e = in_prepare(in, g, &tg->prep);
@@ -402,7 +394,7 @@ static clif_error *run(clif_interp *in) {
             if (i == CLIF_NONE) {
                 char name[64];
                 return engine_error("%s: execution reached the end of a block",
-                                    func_name(f, name, sizeof name));
+                                    clif_func_name_format(f, name, sizeof name));
             }
             if (in->fuel && in->executed >= in->fuel) {
                 clif_location loc = {NULL, 0, 0};
@@ -470,10 +462,11 @@ static clif_error *run(clif_interp *in) {
                 char name[64];
                 if (d->srcline)
                     return clif_error_context(e, "in %s, instruction `%s` at line %u",
-                                              func_name(f, name, sizeof name), opname(d),
-                                              d->srcline);
+                                              clif_func_name_format(f, name, sizeof name),
+                                              opname(d), d->srcline);
                 return clif_error_context(e, "in %s, instruction `%s` (inst%u)",
-                                          func_name(f, name, sizeof name), opname(d), i);
+                                          clif_func_name_format(f, name, sizeof name), opname(d),
+                                          i);
             }
         }
     }
@@ -506,7 +499,7 @@ clif_error *clif_interp_call(clif_interp *in, const clif_func *f, const clif_dat
     if (!in || !f || (nargs && !args))
         return clif_error_new(CLIF_ERR_ARGUMENT, loc, "clif_interp_call: missing argument");
     char name[64], tn[32];
-    func_name(f, name, sizeof name);
+    clif_func_name_format(f, name, sizeof name);
     if (nargs != f->sig.nparams)
         return clif_error_new(CLIF_ERR_ARGUMENT, loc, "%s takes %u arguments, got %u", name,
                               f->sig.nparams, nargs);

@@ -1,6 +1,7 @@
 /* The function container: entity arrays, value lists, layout, and queries. */
 #include "ir/function.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,20 @@ void clif_func_set_name(clif_func *f, const clif_ext_name *name) {
 
 clif_ext_name clif_func_name(const clif_func *f) {
     return ir_get_name(f, &f->name);
+}
+
+const char *clif_ext_name_format(const clif_ext_name *n, char *buf, size_t size) {
+    if (size == 0) return buf;
+    if (n->kind == CLIF_NAME_USER)
+        snprintf(buf, size, "u%u:%u", n->ns, n->index);
+    else
+        snprintf(buf, size, "%%%s", n->str ? n->str : "");
+    return buf;
+}
+
+const char *clif_func_name_format(const clif_func *f, char *buf, size_t size) {
+    clif_ext_name n = ir_get_name(f, &f->name);
+    return clif_ext_name_format(&n, buf, size);
 }
 
 /* Byte offset of `p` inside the function's abi_params, or SIZE_MAX: a

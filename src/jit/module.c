@@ -21,13 +21,6 @@ static bool name_eq(const clif_ext_name *a, const clif_ext_name *b) {
     return strcmp(a->str ? a->str : "", b->str ? b->str : "") == 0;
 }
 
-static void format_name(const clif_ext_name *n, char *buf, size_t size) {
-    if (n->kind == CLIF_NAME_USER)
-        snprintf(buf, size, "u%u:%u", n->ns, n->index);
-    else
-        snprintf(buf, size, "%%%s", n->str ? n->str : "");
-}
-
 /* Copies a name (its string into a fresh allocation). */
 static clif_ext_name copy_name(const clif_ext_name *n) {
     clif_ext_name c = *n;
@@ -116,7 +109,7 @@ clif_error *jit_apply_relocs(const jit_module *m, const clif_compiled *c, uint8_
         void *target = resolve(m, &rel.name);
         if (!target) {
             char n[160];
-            format_name(&rel.name, n, sizeof n);
+            clif_ext_name_format(&rel.name, n, sizeof n);
             return clif_error_new(CLIF_ERR_UNSUPPORTED, no_loc(),
                                   "unsupported: call to unknown function %s", n);
         }

@@ -32,19 +32,11 @@ static clif_location no_loc(void) {
     return l;
 }
 
-static const char *func_name(const clif_func *f, char *buf, size_t size) {
-    if (f->name.kind == CLIF_NAME_USER)
-        snprintf(buf, size, "u%u:%u", f->name.ns, f->name.index);
-    else
-        snprintf(buf, size, "%%%s", ir_str(f, f->name.str));
-    return buf;
-}
-
 /* An error for function f: unsupported features keep their kind. */
 static clif_error *fail(const clif_func *f, clif_error_kind kind, const char *msg) {
     char name[128];
     clif_error *e = clif_error_new(kind, no_loc(), "%s", msg);
-    return clif_error_context(e, "in function %s", func_name(f, name, sizeof name));
+    return clif_error_context(e, "in function %s", clif_func_name_format(f, name, sizeof name));
 }
 
 static void add_name(clif_compiled *c, const clif_func *f, const name_data *n, const char *str,

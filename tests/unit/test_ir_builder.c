@@ -147,11 +147,25 @@ static void test_signature_readback(void **state) {
     clif_func_free(f);
 }
 
+static void test_name_format(void **state) {
+    (void)state;
+    char buf[32];
+    clif_ext_name user = {CLIF_NAME_USER, 1, 42, NULL};
+    assert_string_equal(clif_ext_name_format(&user, buf, sizeof buf), "u1:42");
+    clif_ext_name tc = {CLIF_NAME_TESTCASE, 0, 0, "fib"};
+    assert_string_equal(clif_ext_name_format(&tc, buf, sizeof buf), "%fib");
+    assert_string_equal(clif_ext_name_format(&tc, buf, 3), "%f");
+    clif_func *f = clif_func_new();
+    clif_func_set_name(f, &user);
+    assert_string_equal(clif_func_name_format(f, buf, sizeof buf), "u1:42");
+    clif_func_free(f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_type_names),     cmocka_unit_test(test_opcode_table),
         cmocka_unit_test(test_build_function), cmocka_unit_test(test_signature_readback),
-        cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_bad_arguments),  cmocka_unit_test(test_name_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,9 +124,5 @@ void cb_json_settings(cu_str *s, const clif_isa *isa) {
 }
 
 void cb_func_name(const clif_func *f, char *buf, size_t size) {
-    clif_ext_name n = clif_func_name(f);
-    if (n.kind == CLIF_NAME_USER)
-        snprintf(buf, size, "u%u:%u", n.ns, n.index);
-    else
-        snprintf(buf, size, "%%%s", n.str ? n.str : "");
+    clif_func_name_format(f, buf, size);
 }
